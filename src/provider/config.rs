@@ -1,0 +1,578 @@
+//! The `provider "zoom"` block: its schema, static validation, and how configuration and
+//! environment variables resolve into [`Settings`] (credentials, URLs, client tuning).
+//! Every problem is a diagnostic on the attribute involved that also names the environment
+//! variable, because either may be where the value was meant to come from.
+
+use std::time::Duration;
+
+use crate::tfplugin::{Attribute, Block, Diagnostic, Diagnostics, Schema, Value};
+
+pub const DEFAULT_API_URL: &str = "https://api.zoom.us/v2";
+pub const DEFAULT_TOKEN_URL: &str = "https://zoom.us/oauth/token";
+
+/// Each string setting: attribute name, environment variable, sensitive.
+const STRING_SETTINGS: &[(&str, &str, bool, &str)] = &[
+    (
+        "account_id",
+        "ZOOM_ACCOUNT_ID",
+        false,
+        "Account ID of the Zoom Server-to-Server OAuth app. Can also be set with the \
+         `ZOOM_ACCOUNT_ID` environment variable.",
+    ),
+    (
+        "client_id",
+        "ZOOM_CLIENT_ID",
+        false,
+        "Client ID of the Server-to-Server OAuth app. Can also be set with `ZOOM_CLIENT_ID`.",
+    ),
+    (
+        "client_secret",
+        "ZOOM_CLIENT_SECRET",
+        true,
+        "Client secret of the Server-to-Server OAuth app. Can also be set with \
+         `ZOOM_CLIENT_SECRET`. Never stored in state or logs.",
+    ),
+    (
+        "access_token",
+        "ZOOM_ACCESS_TOKEN",
+        true,
+        "A ready-made OAuth access token, instead of `account_id`, `client_id` and \
+         `client_secret`. It is not renewed, so a run must finish before it expires \
+         (Zoom tokens last an hour). Can also be set with `ZOOM_ACCESS_TOKEN`.",
+    ),
+    (
+        "api_url",
+        "ZOOM_API_URL",
+        false,
+        "Base URL of Zoom's REST API. Defaults to `https://api.zoom.us/v2`; point it at \
+         `zoom-sim` for testing. Can also be set with `ZOOM_API_URL`.",
+    ),
+    (
+        "token_url",
+        "ZOOM_TOKEN_URL",
+        false,
+        "Zoom's OAuth token endpoint. Defaults to `https://zoom.us/oauth/token`. Can also be \
+         set with `ZOOM_TOKEN_URL`.",
+    ),
+];
+
+/// Client tuning knobs: attribute, description.
+const NUMBER_SETTINGS: &[(&str, &str)] = &[
+    (
+        "request_timeout",
+        "Seconds to wait for one HTTP request to Zoom before treating it as failed and \
+         retrying. Defaults to 30.",
+    ),
+    (
+        "retry_timeout",
+        "Seconds one API operation may spend retrying transient failures and rate limiting \
+         (HTTP 429) before giving up. Defaults to 120.",
+    ),
+    (
+        "max_attempts",
+        "Most attempts for one API operation, the first included. Defaults to 8.",
+    ),
+    (
+        "rate_limit_light",
+        "Requests per second this provider sends in Zoom's Light rate-limit category. \
+         Defaults to the `rate_limit_plan` figure. Zoom counts per account, shared by every \
+         app on it: leave headroom for other apps.",
+    ),
+    (
+        "rate_limit_medium",
+        "Requests per second in Zoom's Medium category (member listings and assignments). \
+         Defaults to the `rate_limit_plan` figure.",
+    ),
+];
+
+/// The provider block's schema.
+pub fn schema() -> Schema {
+    let mut attributes: Vec<Attribute> = STRING_SETTINGS
+        .iter()
+        .map(|(name, _, sensitive, desc)| {
+            let a = Attribute::string(name).optional().describe(desc);
+            if *sensitive {
+                a.sensitive()
+            } else {
+                a
+            }
+        })
+        .collect();
+    attributes.push(Attribute::string("rate_limit_plan").optional().describe(
+        "Zoom plan whose per-second rate limits the provider stays under: `free`, `pro` or \
+         `business`. Defaults to `pro` (Light 30/s, Medium 20/s).",
+    ));
+    attributes.extend(
+        NUMBER_SETTINGS
+            .iter()
+            .map(|(name, desc)| Attribute::number(name).optional().describe(desc)),
+    );
+    Schema::new(
+        0,
+        Block::new(
+            "Manages Zoom account roles and role memberships. Authenticate with a \
+             Server-to-Server OAuth app (`account_id`, `client_id`, `client_secret`) or a \
+             ready-made `access_token`.",
+            attributes,
+        ),
+    )
+}
+
+/// Credentials, resolved.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Credentials {
+    ClientCredentials {
+        account_id: String,
+        client_id: String,
+        client_secret: String,
+    },
+    AccessToken(String),
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Credentials::ClientCredentials {
+                account_id,
+                client_id,
+                ..
+            } => f
+                .debug_struct("ClientCredentials")
+                .field("account_id", account_id)
+                .field("client_id", client_id)
+                .field("client_secret", &"***")
+                .finish(),
+            Credentials::AccessToken(_) => f.write_str("AccessToken(***)"),
+        }
+    }
+}
+
+/// Rate-limit plans, per second: (Light, Medium).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RatePlan {
+    Free,
+    Pro,
+    Business,
+}
+
+impl RatePlan {
+    pub fn per_second(self) -> (u32, u32) {
+        match self {
+            RatePlan::Free => (4, 2),
+            RatePlan::Pro => (30, 20),
+            RatePlan::Business => (80, 60),
+        }
+    }
+}
+
+/// Everything the provider needs to build its Zoom client.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub credentials: Credentials,
+    pub api_url: url::Url,
+    pub token_url: url::Url,
+    pub request_timeout: Duration,
+    pub retry_timeout: Duration,
+    pub max_attempts: u32,
+    pub rate_light: u32,
+    pub rate_medium: u32,
+}
+
+/// Outcome of resolving the block.
+#[derive(Debug)]
+pub enum Resolved {
+    Ready(Box<Settings>),
+    /// Some values come from resources not yet created: nothing can be called yet.
+    Unknown(Vec<&'static str>),
+    Invalid,
+}
+
+/// Static checks of the block as written (no environment): URLs, numbers, conflicts.
+pub fn validate(config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for name in ["api_url", "token_url"] {
+        if let Some(s) = config.attr(name).as_str() {
+            if let Err(d) = parse_url(name, env_of(name), s) {
+                diags.push(d);
+            }
+        }
+    }
+    if let Some(plan) = config.attr("rate_limit_plan").as_str() {
+        if let Err(d) = parse_plan(plan) {
+            diags.push(d);
+        }
+    }
+    for (name, _) in NUMBER_SETTINGS {
+        if let Some(n) = config.attr(name).as_number() {
+            if !(n.as_f64() > 0.0 && n.as_f64() <= 86_400.0) {
+                diags.push(
+                    Diagnostic::error(
+                        format!("Invalid {name}"),
+                        format!("{name} must be a positive number, got {n}."),
+                    )
+                    .at_attr(name),
+                );
+            }
+        }
+    }
+    let token_set = is_set(config.attr("access_token"));
+    let creds_set: Vec<&str> = ["account_id", "client_id", "client_secret"]
+        .into_iter()
+        .filter(|n| is_set(config.attr(n)))
+        .collect();
+    if token_set && !creds_set.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                "Conflicting Zoom credentials",
+                format!(
+                    "access_token is set together with {}. Use either a ready-made \
+                     access_token or the Server-to-Server OAuth app's account_id, client_id \
+                     and client_secret, not both.",
+                    creds_set.join(", ")
+                ),
+            )
+            .at_attr("access_token"),
+        );
+    }
+    diags
+}
+
+fn is_set(v: &Value) -> bool {
+    v.is_unknown() || v.as_str().is_some_and(|s| !s.is_empty())
+}
+
+fn env_of(name: &str) -> &'static str {
+    STRING_SETTINGS
+        .iter()
+        .find(|(n, ..)| *n == name)
+        .map(|(_, env, ..)| *env)
+        .unwrap_or("")
+}
+
+fn parse_url(name: &str, env: &str, s: &str) -> Result<url::Url, Diagnostic> {
+    let bad = |why: String| {
+        Diagnostic::error(
+            format!("Invalid {name}"),
+            format!(
+                "{name} {s:?} is not a usable URL: {why}. Set {name} (or the {env} environment \
+                 variable) to an http or https URL such as {}.",
+                if name == "api_url" {
+                    DEFAULT_API_URL
+                } else {
+                    DEFAULT_TOKEN_URL
+                }
+            ),
+        )
+        .at_attr(name)
+    };
+    let url = url::Url::parse(s).map_err(|e| bad(e.to_string()))?;
+    if url.scheme() != "http" && url.scheme() != "https" {
+        return Err(bad(format!("the scheme is {:?}", url.scheme())));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("it has no host".to_string()));
+    }
+    Ok(url)
+}
+
+fn parse_plan(s: &str) -> Result<RatePlan, Diagnostic> {
+    match s.to_ascii_lowercase().as_str() {
+        "free" | "basic" => Ok(RatePlan::Free),
+        "pro" => Ok(RatePlan::Pro),
+        "business" | "business+" | "enterprise" => Ok(RatePlan::Business),
+        _ => Err(Diagnostic::error(
+            "Invalid rate_limit_plan",
+            format!("rate_limit_plan {s:?} is not one of \"free\", \"pro\" or \"business\"."),
+        )
+        .at_attr("rate_limit_plan")),
+    }
+}
+
+/// Resolves the block against the environment (`env` looks a variable up).
+pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Resolved, Diagnostics) {
+    let mut diags = validate(config);
+    let mut unknown = Vec::new();
+    let mut get = |name: &'static str| -> Option<String> {
+        let v = config.attr(name);
+        if v.is_unknown() {
+            unknown.push(name);
+            return None;
+        }
+        v.as_str()
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .or_else(|| env(env_of(name)).filter(|s| !s.is_empty()))
+    };
+    let account_id = get("account_id");
+    let client_id = get("client_id");
+    let client_secret = get("client_secret");
+    let access_token = get("access_token");
+    let api_url = get("api_url");
+    let token_url = get("token_url");
+    if !unknown.is_empty() {
+        return (Resolved::Unknown(unknown), diags);
+    }
+    if diags.has_errors() {
+        return (Resolved::Invalid, diags);
+    }
+
+    let from_config = |n: &str| is_set(config.attr(n));
+    let config_has_creds = ["account_id", "client_id", "client_secret"]
+        .into_iter()
+        .any(from_config);
+    let use_token = access_token.is_some()
+        && (from_config("access_token")
+            || !config_has_creds
+                && (account_id.is_none() || client_id.is_none() || client_secret.is_none()));
+    let credentials = if use_token {
+        Credentials::AccessToken(access_token.unwrap_or_default())
+    } else {
+        let missing: Vec<(&str, &str)> = [
+            ("account_id", &account_id),
+            ("client_id", &client_id),
+            ("client_secret", &client_secret),
+        ]
+        .into_iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(n, _)| (n, env_of(n)))
+        .collect();
+        if missing.len() == 3 {
+            diags.push(Diagnostic::error(
+                "No Zoom credentials",
+                "The provider needs a Server-to-Server OAuth app's account_id, client_id and \
+                 client_secret (or the ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET \
+                 environment variables), or a ready-made access_token (ZOOM_ACCESS_TOKEN). \
+                 Create the app in Zoom's App Marketplace (Develop > Build App > \
+                 Server-to-Server OAuth) and grant it the role scopes listed in the provider \
+                 documentation.",
+            ));
+            return (Resolved::Invalid, diags);
+        }
+        for (name, env) in &missing {
+            diags.push(
+                Diagnostic::error(
+                    format!("Missing {name}"),
+                    format!(
+                        "Server-to-Server OAuth needs account_id, client_id and client_secret \
+                         together, but {name} is not set. Set {name} in the provider block or \
+                         the {env} environment variable, or use access_token instead."
+                    ),
+                )
+                .at_attr(name),
+            );
+        }
+        if !missing.is_empty() {
+            return (Resolved::Invalid, diags);
+        }
+        Credentials::ClientCredentials {
+            account_id: account_id.unwrap_or_default(),
+            client_id: client_id.unwrap_or_default(),
+            client_secret: client_secret.unwrap_or_default(),
+        }
+    };
+
+    let api_url = parse_url(
+        "api_url",
+        "ZOOM_API_URL",
+        api_url.as_deref().unwrap_or(DEFAULT_API_URL),
+    );
+    let token_url = parse_url(
+        "token_url",
+        "ZOOM_TOKEN_URL",
+        token_url.as_deref().unwrap_or(DEFAULT_TOKEN_URL),
+    );
+    let (api_url, token_url) = match (api_url, token_url) {
+        (Ok(a), Ok(t)) => (a, t),
+        (a, t) => {
+            diags.extend(a.err().into_iter().chain(t.err()).collect());
+            return (Resolved::Invalid, diags);
+        }
+    };
+    let plan = config
+        .attr("rate_limit_plan")
+        .as_str()
+        .and_then(|s| parse_plan(s).ok())
+        .unwrap_or(RatePlan::Pro);
+    let (light, medium) = plan.per_second();
+    let number = |name: &str| config.attr(name).as_number().map(|n| n.as_f64());
+    let settings = Settings {
+        credentials,
+        api_url,
+        token_url,
+        request_timeout: Duration::from_secs_f64(number("request_timeout").unwrap_or(30.0)),
+        retry_timeout: Duration::from_secs_f64(number("retry_timeout").unwrap_or(120.0)),
+        max_attempts: number("max_attempts").map_or(8, |n| n.round().max(1.0) as u32),
+        rate_light: number("rate_limit_light").map_or(light, |n| n.ceil().max(1.0) as u32),
+        rate_medium: number("rate_limit_medium").map_or(medium, |n| n.ceil().max(1.0) as u32),
+    };
+    (Resolved::Ready(Box::new(settings)), diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, Value)]) -> Value {
+        let mut v = Value::object(
+            schema()
+                .block
+                .attributes
+                .iter()
+                .map(|a| (a.name.clone(), Value::Null)),
+        );
+        for (k, val) in pairs {
+            v.set_attr(k, val.clone());
+        }
+        v
+    }
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| m.get(k).cloned()
+    }
+
+    fn ready(r: Resolved) -> Settings {
+        match r {
+            Resolved::Ready(s) => *s,
+            other => panic!("not ready: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_attribute_is_described_and_secrets_are_sensitive() {
+        for a in schema().block.attributes {
+            assert!(!a.description.is_empty(), "{} has no description", a.name);
+            assert_eq!(
+                a.sensitive,
+                a.name == "client_secret" || a.name == "access_token",
+                "{}",
+                a.name
+            );
+        }
+    }
+
+    #[test]
+    fn env_fills_in_and_defaults_apply() {
+        let (r, d) = resolve(
+            &config(&[("account_id", "acc".into())]),
+            &env(&[("ZOOM_CLIENT_ID", "cid"), ("ZOOM_CLIENT_SECRET", "sec")]),
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let s = ready(r);
+        assert_eq!(
+            s.credentials,
+            Credentials::ClientCredentials {
+                account_id: "acc".into(),
+                client_id: "cid".into(),
+                client_secret: "sec".into()
+            }
+        );
+        assert_eq!(s.api_url.as_str(), DEFAULT_API_URL);
+        assert_eq!((s.rate_light, s.rate_medium), (30, 20));
+    }
+
+    #[test]
+    fn config_wins_over_env() {
+        let (r, _) = resolve(
+            &config(&[("access_token", "tok".into())]),
+            &env(&[
+                ("ZOOM_ACCOUNT_ID", "a"),
+                ("ZOOM_CLIENT_ID", "b"),
+                ("ZOOM_CLIENT_SECRET", "c"),
+            ]),
+        );
+        assert_eq!(ready(r).credentials, Credentials::AccessToken("tok".into()));
+    }
+
+    #[test]
+    fn missing_piece_names_attribute_and_env() {
+        let (r, d) = resolve(&config(&[("client_id", "cid".into())]), &env(&[]));
+        assert!(matches!(r, Resolved::Invalid));
+        let secret = d
+            .iter()
+            .find(|d| d.summary == "Missing client_secret")
+            .expect("client_secret diagnostic");
+        assert_eq!(
+            secret.attribute,
+            Some(crate::tfplugin::AttrPath::attr("client_secret"))
+        );
+        assert!(secret.detail.contains("ZOOM_CLIENT_SECRET"));
+    }
+
+    #[test]
+    fn nothing_at_all_explains_both_ways() {
+        let (r, d) = resolve(&config(&[]), &env(&[]));
+        assert!(matches!(r, Resolved::Invalid));
+        assert!(d.0[0].detail.contains("ZOOM_ACCESS_TOKEN"));
+    }
+
+    #[test]
+    fn bad_urls_are_diagnosed_at_the_attribute() {
+        for bad in ["not a url", "ftp://x/y", "http://"] {
+            let d = validate(&config(&[("api_url", bad.into())]));
+            assert!(d.has_errors(), "{bad}");
+            assert_eq!(
+                d.0[0].attribute,
+                Some(crate::tfplugin::AttrPath::attr("api_url"))
+            );
+            assert!(d.0[0].detail.contains("ZOOM_API_URL"));
+        }
+        let (_, d) = resolve(
+            &config(&[("access_token", "t".into())]),
+            &env(&[("ZOOM_TOKEN_URL", "zoom.us/oauth")]),
+        );
+        assert!(d.0[0].detail.contains("ZOOM_TOKEN_URL"), "{d:?}");
+    }
+
+    #[test]
+    fn unknown_values_wait() {
+        let (r, d) = resolve(&config(&[("client_secret", Value::Unknown)]), &env(&[]));
+        assert!(d.is_empty());
+        assert!(matches!(r, Resolved::Unknown(v) if v == vec!["client_secret"]));
+    }
+
+    #[test]
+    fn conflicting_credentials() {
+        let d = validate(&config(&[
+            ("access_token", "t".into()),
+            ("client_id", "c".into()),
+        ]));
+        assert!(d.has_errors());
+    }
+
+    #[test]
+    fn tuning_knobs() {
+        let (r, d) = resolve(
+            &config(&[
+                ("access_token", "t".into()),
+                ("rate_limit_plan", "free".into()),
+                ("rate_limit_medium", 1.into()),
+                ("request_timeout", 5.into()),
+            ]),
+            &env(&[]),
+        );
+        assert!(d.is_empty());
+        let s = ready(r);
+        assert_eq!((s.rate_light, s.rate_medium), (4, 1));
+        assert_eq!(s.request_timeout, Duration::from_secs(5));
+        let d = validate(&config(&[("max_attempts", 0.into())]));
+        assert!(d.has_errors());
+        let d = validate(&config(&[("rate_limit_plan", "gold".into())]));
+        assert!(d.has_errors());
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        let c = Credentials::ClientCredentials {
+            account_id: "a".into(),
+            client_id: "b".into(),
+            client_secret: "hunter2".into(),
+        };
+        assert!(!format!("{c:?}").contains("hunter2"));
+        assert!(!format!("{:?}", Credentials::AccessToken("tok123".into())).contains("tok123"));
+    }
+}

@@ -1,0 +1,916 @@
+//! The tfplugin6 `Provider` gRPC service: decodes each request into framework values, runs
+//! the provider's hooks, and encodes the answers. Problems users can act on travel as
+//! diagnostics in OK responses; RPCs we don't support answer with a diagnostic saying so.
+//! StopProvider cancels work in flight: every hook runs under the stop signal.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use tokio::sync::watch;
+use tonic::{Request, Response, Status, Streaming};
+use tracing::Instrument as _;
+
+use super::diag::{AttrPath, Diagnostic, Diagnostics, PathStep, Severity};
+use super::framework::{initial_plan, DataSource, Provider, Resource};
+use super::proto::tfplugin6 as pb;
+use super::schema::{Attribute, Block, Nesting, Schema};
+use super::value::{self, Type, Value};
+
+/// One resource or data source type, with its schema computed once.
+struct Entry<T: ?Sized> {
+    imp: Arc<T>,
+    schema: Schema,
+    ty: Type,
+}
+
+/// Serves a [`Provider`] over tfplugin6.
+pub struct ProviderService {
+    provider: Arc<dyn Provider>,
+    provider_schema: Schema,
+    provider_type: Type,
+    resources: HashMap<&'static str, Entry<dyn Resource>>,
+    data_sources: HashMap<&'static str, Entry<dyn DataSource>>,
+    stop: watch::Sender<bool>,
+}
+
+impl ProviderService {
+    pub fn new(provider: Arc<dyn Provider>) -> ProviderService {
+        let provider_schema = provider.schema();
+        let provider_type = provider_schema.value_type();
+        let resources = provider
+            .resources()
+            .into_iter()
+            .map(|imp| {
+                let schema = imp.schema();
+                let ty = schema.value_type();
+                (imp.type_name(), Entry { imp, schema, ty })
+            })
+            .collect();
+        let data_sources = provider
+            .data_sources()
+            .into_iter()
+            .map(|imp| {
+                let schema = imp.schema();
+                let ty = schema.value_type();
+                (imp.type_name(), Entry { imp, schema, ty })
+            })
+            .collect();
+        ProviderService {
+            provider,
+            provider_schema,
+            provider_type,
+            resources,
+            data_sources,
+            stop: watch::channel(false).0,
+        }
+    }
+
+    fn resource(&self, name: &str) -> Result<&Entry<dyn Resource>, Vec<pb::Diagnostic>> {
+        self.resources
+            .get(name)
+            .ok_or_else(|| vec![unknown_type("resource", name)])
+    }
+
+    fn data_source(&self, name: &str) -> Result<&Entry<dyn DataSource>, Vec<pb::Diagnostic>> {
+        self.data_sources
+            .get(name)
+            .ok_or_else(|| vec![unknown_type("data source", name)])
+    }
+
+    /// Runs `work` unless and until Terraform calls StopProvider.
+    async fn cancellable<F: Future>(&self, work: F) -> Result<F::Output, Diagnostic> {
+        let mut stop = self.stop.subscribe();
+        tokio::select! {
+            out = work => Ok(out),
+            _ = stop.wait_for(|s| *s) => Err(Diagnostic::error(
+                "Operation cancelled",
+                "Terraform asked the provider to stop (interrupt) while this operation was in \
+                 flight. Zoom may or may not have applied it: run terraform plan to see where \
+                 things stand.",
+            )),
+        }
+    }
+}
+
+fn unknown_type(kind: &str, name: &str) -> pb::Diagnostic {
+    diag_to_pb(&Diagnostic::error(
+        format!("Unknown {kind} type"),
+        format!("This provider has no {kind} type {name:?}."),
+    ))
+}
+
+fn unsupported(what: &str) -> Vec<pb::Diagnostic> {
+    vec![diag_to_pb(&Diagnostic::error(
+        format!("{what} is not supported"),
+        format!("terraform-provider-zoom does not implement {what}."),
+    ))]
+}
+
+// ---- conversions ---------------------------------------------------------------------
+
+fn diag_to_pb(d: &Diagnostic) -> pb::Diagnostic {
+    pb::Diagnostic {
+        severity: match d.severity {
+            Severity::Error => pb::diagnostic::Severity::Error as i32,
+            Severity::Warning => pb::diagnostic::Severity::Warning as i32,
+        },
+        summary: d.summary.clone(),
+        detail: d.detail.clone(),
+        attribute: d.attribute.as_ref().map(path_to_pb),
+    }
+}
+
+fn diags_to_pb(d: &Diagnostics) -> Vec<pb::Diagnostic> {
+    d.iter().map(diag_to_pb).collect()
+}
+
+fn path_to_pb(p: &AttrPath) -> pb::AttributePath {
+    use pb::attribute_path::step::Selector;
+    pb::AttributePath {
+        steps: p
+            .0
+            .iter()
+            .map(|s| pb::attribute_path::Step {
+                selector: Some(match s {
+                    PathStep::Attribute(a) => Selector::AttributeName(a.clone()),
+                    PathStep::Key(k) => Selector::ElementKeyString(k.clone()),
+                    PathStep::Index(i) => Selector::ElementKeyInt(*i),
+                }),
+            })
+            .collect(),
+    }
+}
+
+pub(crate) fn schema_to_pb(s: &Schema) -> pb::Schema {
+    pb::Schema {
+        version: s.version,
+        block: Some(block_to_pb(&s.block, s.version)),
+    }
+}
+
+fn block_to_pb(b: &Block, version: i64) -> pb::schema::Block {
+    pb::schema::Block {
+        version,
+        attributes: b.attributes.iter().map(attribute_to_pb).collect(),
+        block_types: b
+            .blocks
+            .iter()
+            .map(|nb| pb::schema::NestedBlock {
+                type_name: nb.type_name.clone(),
+                block: Some(block_to_pb(&nb.block, 0)),
+                nesting: match nb.nesting {
+                    Nesting::Single => pb::schema::nested_block::NestingMode::Single,
+                    Nesting::List => pb::schema::nested_block::NestingMode::List,
+                    Nesting::Set => pb::schema::nested_block::NestingMode::Set,
+                } as i32,
+                min_items: nb.min_items,
+                max_items: nb.max_items,
+            })
+            .collect(),
+        description: b.description.clone(),
+        description_kind: pb::StringKind::Markdown as i32,
+        deprecated: b.deprecated,
+    }
+}
+
+fn attribute_to_pb(a: &Attribute) -> pb::schema::Attribute {
+    pb::schema::Attribute {
+        name: a.name.clone(),
+        r#type: a.ty.to_json().to_string().into_bytes(),
+        nested_type: None,
+        description: a.description.clone(),
+        required: a.required,
+        optional: a.optional,
+        computed: a.computed,
+        sensitive: a.sensitive,
+        description_kind: pb::StringKind::Markdown as i32,
+        deprecated: a.deprecated,
+        write_only: false,
+    }
+}
+
+fn decode(
+    ty: &Type,
+    dv: Option<&pb::DynamicValue>,
+    what: &str,
+) -> Result<Value, Vec<pb::Diagnostic>> {
+    let Some(dv) = dv else {
+        return Ok(Value::Null);
+    };
+    value::decode(ty, &dv.msgpack, &dv.json).map_err(|e| {
+        vec![diag_to_pb(&Diagnostic::error(
+            format!("Could not decode the {what}"),
+            format!(
+                "The provider could not read the {what} Terraform sent ({e}). This is a bug in \
+                 the provider or a version mismatch; please report it."
+            ),
+        ))]
+    })
+}
+
+fn encode(ty: &Type, v: &Value) -> Option<pb::DynamicValue> {
+    Some(pb::DynamicValue {
+        msgpack: value::encode_msgpack(ty, v),
+        json: Vec::new(),
+    })
+}
+
+/// A state with unknowns would be rejected by Terraform with an unhelpful message; say
+/// plainly that it is the provider's fault.
+fn check_known(v: &Value, what: &str, diags: &mut Diagnostics) -> bool {
+    if v.is_wholly_known() {
+        return true;
+    }
+    diags.push(Diagnostic::error(
+        "Provider returned an incomplete result",
+        format!("The provider left values unknown in the {what}. This is a bug; please report it."),
+    ));
+    false
+}
+
+macro_rules! try_diags {
+    ($e:expr, $resp:ident) => {
+        match $e {
+            Ok(v) => v,
+            Err(diagnostics) => {
+                // Some responses have nothing but diagnostics; others have more fields.
+                #[allow(clippy::needless_update)]
+                let response = pb::$resp::Response {
+                    diagnostics,
+                    ..Default::default()
+                };
+                return Ok(Response::new(response));
+            }
+        }
+    };
+}
+
+type BoxStream<T> = Pin<Box<dyn futures::Stream<Item = Result<T, Status>> + Send + 'static>>;
+
+#[tonic::async_trait]
+impl pb::provider_server::Provider for ProviderService {
+    async fn get_metadata(
+        &self,
+        _: Request<pb::get_metadata::Request>,
+    ) -> Result<Response<pb::get_metadata::Response>, Status> {
+        let mut resources: Vec<_> = self.resources.keys().copied().collect();
+        resources.sort_unstable();
+        let mut data_sources: Vec<_> = self.data_sources.keys().copied().collect();
+        data_sources.sort_unstable();
+        Ok(Response::new(pb::get_metadata::Response {
+            server_capabilities: Some(capabilities()),
+            resources: resources
+                .into_iter()
+                .map(|t| pb::get_metadata::ResourceMetadata {
+                    type_name: t.to_string(),
+                })
+                .collect(),
+            data_sources: data_sources
+                .into_iter()
+                .map(|t| pb::get_metadata::DataSourceMetadata {
+                    type_name: t.to_string(),
+                })
+                .collect(),
+            ..Default::default()
+        }))
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _: Request<pb::get_provider_schema::Request>,
+    ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
+        Ok(Response::new(pb::get_provider_schema::Response {
+            provider: Some(schema_to_pb(&self.provider_schema)),
+            resource_schemas: self
+                .resources
+                .iter()
+                .map(|(k, e)| (k.to_string(), schema_to_pb(&e.schema)))
+                .collect(),
+            data_source_schemas: self
+                .data_sources
+                .iter()
+                .map(|(k, e)| (k.to_string(), schema_to_pb(&e.schema)))
+                .collect(),
+            server_capabilities: Some(capabilities()),
+            ..Default::default()
+        }))
+    }
+
+    async fn validate_provider_config(
+        &self,
+        req: Request<pb::validate_provider_config::Request>,
+    ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
+        let req = req.into_inner();
+        let config = try_diags!(
+            decode(
+                &self.provider_type,
+                req.config.as_ref(),
+                "provider configuration"
+            ),
+            validate_provider_config
+        );
+        let diags = self.provider.validate(&config);
+        Ok(Response::new(pb::validate_provider_config::Response {
+            diagnostics: diags_to_pb(&diags),
+        }))
+    }
+
+    async fn validate_resource_config(
+        &self,
+        req: Request<pb::validate_resource_config::Request>,
+    ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let entry = try_diags!(self.resource(&req.type_name), validate_resource_config);
+        let config = try_diags!(
+            decode(&entry.ty, req.config.as_ref(), "resource configuration"),
+            validate_resource_config
+        );
+        let diags = entry.imp.validate(&config);
+        Ok(Response::new(pb::validate_resource_config::Response {
+            diagnostics: diags_to_pb(&diags),
+        }))
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        req: Request<pb::validate_data_resource_config::Request>,
+    ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let entry = try_diags!(
+            self.data_source(&req.type_name),
+            validate_data_resource_config
+        );
+        let config = try_diags!(
+            decode(&entry.ty, req.config.as_ref(), "data source configuration"),
+            validate_data_resource_config
+        );
+        let diags = entry.imp.validate(&config);
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics: diags_to_pb(&diags),
+        }))
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        req: Request<pb::upgrade_resource_state::Request>,
+    ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
+        let req = req.into_inner();
+        let entry = try_diags!(self.resource(&req.type_name), upgrade_resource_state);
+        let raw = req.raw_state.unwrap_or_default();
+        if raw.json.is_empty() {
+            return Ok(Response::new(pb::upgrade_resource_state::Response {
+                upgraded_state: encode(&entry.ty, &Value::Null),
+                diagnostics: if raw.flatmap.is_empty() {
+                    Vec::new()
+                } else {
+                    unsupported("Upgrading flatmap state")
+                },
+            }));
+        }
+        // Our schemas only ever grew attributes, so stored state decodes leniently against
+        // the current schema: new attributes start null, retired ones are dropped.
+        let upgraded = serde_json::from_slice::<serde_json::Value>(&raw.json)
+            .map_err(|e| e.to_string())
+            .and_then(|j| {
+                value::from_json_value(&entry.ty, &j, &mut Vec::new(), true)
+                    .map_err(|e| e.to_string())
+            });
+        Ok(Response::new(match upgraded {
+            Ok(v) => pb::upgrade_resource_state::Response {
+                upgraded_state: encode(&entry.ty, &v),
+                diagnostics: Vec::new(),
+            },
+            Err(e) => pb::upgrade_resource_state::Response {
+                upgraded_state: None,
+                diagnostics: vec![diag_to_pb(&Diagnostic::error(
+                    "Could not read stored state",
+                    format!(
+                        "The {} state stored at schema version {} could not be read: {e}.",
+                        req.type_name, req.version
+                    ),
+                ))],
+            },
+        }))
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        _: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
+        Ok(Response::new(pb::upgrade_resource_identity::Response {
+            upgraded_identity: None,
+            diagnostics: unsupported("Resource identity"),
+        }))
+    }
+
+    async fn configure_provider(
+        &self,
+        req: Request<pb::configure_provider::Request>,
+    ) -> Result<Response<pb::configure_provider::Response>, Status> {
+        let req = req.into_inner();
+        let config = try_diags!(
+            decode(
+                &self.provider_type,
+                req.config.as_ref(),
+                "provider configuration"
+            ),
+            configure_provider
+        );
+        let diags = self
+            .provider
+            .configure(&config, &req.terraform_version)
+            .instrument(tracing::debug_span!("rpc", tf_rpc = "ConfigureProvider"))
+            .await;
+        Ok(Response::new(pb::configure_provider::Response {
+            diagnostics: diags_to_pb(&diags),
+        }))
+    }
+
+    async fn read_resource(
+        &self,
+        req: Request<pb::read_resource::Request>,
+    ) -> Result<Response<pb::read_resource::Response>, Status> {
+        let req = req.into_inner();
+        let entry = try_diags!(self.resource(&req.type_name), read_resource);
+        let state = try_diags!(
+            decode(&entry.ty, req.current_state.as_ref(), "current state"),
+            read_resource
+        );
+        let mut diags = Diagnostics::new();
+        let span =
+            tracing::debug_span!("rpc", tf_rpc = "ReadResource", tf_resource_type = %req.type_name);
+        let fresh = match self
+            .cancellable(entry.imp.read(&state, &mut diags))
+            .instrument(span)
+            .await
+        {
+            Ok(v) => v,
+            Err(d) => {
+                diags.push(d);
+                Some(state.clone())
+            }
+        };
+        // On failure keep what we had: Terraform must not forget an object it can't see.
+        let new_state = if diags.has_errors() {
+            state
+        } else {
+            fresh.unwrap_or(Value::Null)
+        };
+        if !check_known(&new_state, "refreshed state", &mut diags) {
+            return Ok(Response::new(pb::read_resource::Response {
+                diagnostics: diags_to_pb(&diags),
+                ..Default::default()
+            }));
+        }
+        Ok(Response::new(pb::read_resource::Response {
+            new_state: encode(&entry.ty, &new_state),
+            diagnostics: diags_to_pb(&diags),
+            private: req.private,
+            ..Default::default()
+        }))
+    }
+
+    async fn plan_resource_change(
+        &self,
+        req: Request<pb::plan_resource_change::Request>,
+    ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
+        let req = req.into_inner();
+        let entry = try_diags!(self.resource(&req.type_name), plan_resource_change);
+        let prior = try_diags!(
+            decode(&entry.ty, req.prior_state.as_ref(), "prior state"),
+            plan_resource_change
+        );
+        let config = try_diags!(
+            decode(&entry.ty, req.config.as_ref(), "configuration"),
+            plan_resource_change
+        );
+        let proposed = try_diags!(
+            decode(
+                &entry.ty,
+                req.proposed_new_state.as_ref(),
+                "proposed new state"
+            ),
+            plan_resource_change
+        );
+        let mut plan = initial_plan(&entry.schema, prior, config, proposed);
+        let span = tracing::debug_span!("rpc", tf_rpc = "PlanResourceChange", tf_resource_type = %req.type_name);
+        if let Err(d) = self
+            .cancellable(entry.imp.plan(&mut plan))
+            .instrument(span)
+            .await
+        {
+            plan.diagnostics.push(d);
+        }
+        Ok(Response::new(pb::plan_resource_change::Response {
+            planned_state: encode(&entry.ty, &plan.planned),
+            requires_replace: plan.requires_replace.iter().map(path_to_pb).collect(),
+            planned_private: req.prior_private,
+            diagnostics: diags_to_pb(&plan.diagnostics),
+            ..Default::default()
+        }))
+    }
+
+    async fn apply_resource_change(
+        &self,
+        req: Request<pb::apply_resource_change::Request>,
+    ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
+        let req = req.into_inner();
+        let entry = try_diags!(self.resource(&req.type_name), apply_resource_change);
+        let prior = try_diags!(
+            decode(&entry.ty, req.prior_state.as_ref(), "prior state"),
+            apply_resource_change
+        );
+        let planned = try_diags!(
+            decode(&entry.ty, req.planned_state.as_ref(), "planned state"),
+            apply_resource_change
+        );
+        let config = try_diags!(
+            decode(&entry.ty, req.config.as_ref(), "configuration"),
+            apply_resource_change
+        );
+        let mut diags = Diagnostics::new();
+        let imp = &entry.imp;
+        let (rpc_kind, work): (&str, Pin<Box<dyn Future<Output = Value> + Send + '_>>) =
+            if planned.is_null() {
+                let d = &mut diags;
+                let prior_ref = &prior;
+                (
+                    "delete",
+                    Box::pin(async move {
+                        imp.delete(prior_ref, d).await;
+                        // A failed delete leaves the object in place, and in state.
+                        if d.has_errors() {
+                            prior_ref.clone()
+                        } else {
+                            Value::Null
+                        }
+                    }),
+                )
+            } else if prior.is_null() {
+                let d = &mut diags;
+                let (c, p) = (&config, &planned);
+                (
+                    "create",
+                    Box::pin(async move { imp.create(c, p, d).await.unwrap_or(Value::Null) }),
+                )
+            } else {
+                let d = &mut diags;
+                let (pr, c, p) = (&prior, &config, &planned);
+                (
+                    "update",
+                    Box::pin(async move {
+                        // A failed update keeps the prior state: Zoom still has it.
+                        imp.update(pr, c, p, d).await.unwrap_or_else(|| pr.clone())
+                    }),
+                )
+            };
+        let span = tracing::debug_span!("rpc", tf_rpc = "ApplyResourceChange", tf_resource_type = %req.type_name, action = rpc_kind);
+        let result = self.cancellable(work).instrument(span).await;
+        let new_state = match result {
+            Ok(v) => v,
+            Err(d) => {
+                diags.push(d);
+                prior.clone()
+            }
+        };
+        if !check_known(&new_state, "new state", &mut diags) {
+            return Ok(Response::new(pb::apply_resource_change::Response {
+                new_state: encode(&entry.ty, &prior),
+                diagnostics: diags_to_pb(&diags),
+                ..Default::default()
+            }));
+        }
+        Ok(Response::new(pb::apply_resource_change::Response {
+            new_state: encode(&entry.ty, &new_state),
+            private: req.planned_private,
+            diagnostics: diags_to_pb(&diags),
+            ..Default::default()
+        }))
+    }
+
+    async fn import_resource_state(
+        &self,
+        req: Request<pb::import_resource_state::Request>,
+    ) -> Result<Response<pb::import_resource_state::Response>, Status> {
+        let req = req.into_inner();
+        let entry = try_diags!(self.resource(&req.type_name), import_resource_state);
+        if req.id.is_empty() && req.identity.is_some() {
+            return Ok(Response::new(pb::import_resource_state::Response {
+                diagnostics: unsupported("Import by identity"),
+                ..Default::default()
+            }));
+        }
+        let mut diags = Diagnostics::new();
+        let span = tracing::debug_span!("rpc", tf_rpc = "ImportResourceState", tf_resource_type = %req.type_name);
+        let state = match self
+            .cancellable(entry.imp.import(&req.id, &mut diags))
+            .instrument(span)
+            .await
+        {
+            Ok(s) => s,
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        };
+        let imported_resources = match state {
+            Some(s) if !diags.has_errors() => vec![pb::import_resource_state::ImportedResource {
+                type_name: req.type_name.clone(),
+                state: encode(&entry.ty, &s),
+                ..Default::default()
+            }],
+            _ => Vec::new(),
+        };
+        Ok(Response::new(pb::import_resource_state::Response {
+            imported_resources,
+            diagnostics: diags_to_pb(&diags),
+            deferred: None,
+        }))
+    }
+
+    async fn move_resource_state(
+        &self,
+        _: Request<pb::move_resource_state::Request>,
+    ) -> Result<Response<pb::move_resource_state::Response>, Status> {
+        Ok(Response::new(pb::move_resource_state::Response {
+            diagnostics: unsupported("Moving state between resource types"),
+            ..Default::default()
+        }))
+    }
+
+    async fn read_data_source(
+        &self,
+        req: Request<pb::read_data_source::Request>,
+    ) -> Result<Response<pb::read_data_source::Response>, Status> {
+        let req = req.into_inner();
+        let entry = try_diags!(self.data_source(&req.type_name), read_data_source);
+        let config = try_diags!(
+            decode(&entry.ty, req.config.as_ref(), "data source configuration"),
+            read_data_source
+        );
+        let mut diags = Diagnostics::new();
+        let span = tracing::debug_span!("rpc", tf_rpc = "ReadDataSource", tf_resource_type = %req.type_name);
+        let state = match self
+            .cancellable(entry.imp.read(&config, &mut diags))
+            .instrument(span)
+            .await
+        {
+            Ok(s) => s,
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        };
+        let state = match state {
+            Some(s) if !diags.has_errors() && check_known(&s, "data source result", &mut diags) => {
+                encode(&entry.ty, &s)
+            }
+            _ => None,
+        };
+        Ok(Response::new(pb::read_data_source::Response {
+            state,
+            diagnostics: diags_to_pb(&diags),
+            deferred: None,
+        }))
+    }
+
+    async fn generate_resource_config(
+        &self,
+        _: Request<pb::generate_resource_config::Request>,
+    ) -> Result<Response<pb::generate_resource_config::Response>, Status> {
+        Ok(Response::new(pb::generate_resource_config::Response {
+            config: None,
+            diagnostics: unsupported("GenerateResourceConfig"),
+        }))
+    }
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        _: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
+        Ok(Response::new(
+            pb::validate_ephemeral_resource_config::Response {
+                diagnostics: unsupported("Ephemeral resources"),
+            },
+        ))
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        _: Request<pb::open_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
+        Ok(Response::new(pb::open_ephemeral_resource::Response {
+            diagnostics: unsupported("Ephemeral resources"),
+            ..Default::default()
+        }))
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        _: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
+        Ok(Response::new(pb::renew_ephemeral_resource::Response {
+            diagnostics: unsupported("Ephemeral resources"),
+            ..Default::default()
+        }))
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        _: Request<pb::close_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
+        Ok(Response::new(pb::close_ephemeral_resource::Response {
+            diagnostics: unsupported("Ephemeral resources"),
+        }))
+    }
+
+    type ListResourceStream = BoxStream<pb::list_resource::Event>;
+
+    async fn list_resource(
+        &self,
+        req: Request<pb::list_resource::Request>,
+    ) -> Result<Response<Self::ListResourceStream>, Status> {
+        let event = pb::list_resource::Event {
+            diagnostic: unsupported(&format!("Listing {}", req.get_ref().type_name)),
+            ..Default::default()
+        };
+        Ok(Response::new(Box::pin(futures::stream::iter([Ok(event)]))))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        req: Request<pb::validate_list_resource_config::Request>,
+    ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
+        Ok(Response::new(pb::validate_list_resource_config::Response {
+            diagnostics: unsupported(&format!("Listing {}", req.get_ref().type_name)),
+        }))
+    }
+
+    async fn get_functions(
+        &self,
+        _: Request<pb::get_functions::Request>,
+    ) -> Result<Response<pb::get_functions::Response>, Status> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn call_function(
+        &self,
+        req: Request<pb::call_function::Request>,
+    ) -> Result<Response<pb::call_function::Response>, Status> {
+        Ok(Response::new(pb::call_function::Response {
+            result: None,
+            error: Some(pb::FunctionError {
+                text: format!(
+                    "terraform-provider-zoom has no function {:?}",
+                    req.get_ref().name
+                ),
+                function_argument: None,
+            }),
+        }))
+    }
+
+    async fn validate_state_store_config(
+        &self,
+        _: Request<pb::validate_state_store::Request>,
+    ) -> Result<Response<pb::validate_state_store::Response>, Status> {
+        Ok(Response::new(pb::validate_state_store::Response {
+            diagnostics: unsupported("State storage"),
+        }))
+    }
+
+    async fn configure_state_store(
+        &self,
+        _: Request<pb::configure_state_store::Request>,
+    ) -> Result<Response<pb::configure_state_store::Response>, Status> {
+        Ok(Response::new(pb::configure_state_store::Response {
+            diagnostics: unsupported("State storage"),
+            capabilities: None,
+        }))
+    }
+
+    type ReadStateBytesStream = BoxStream<pb::read_state_bytes::Response>;
+
+    async fn read_state_bytes(
+        &self,
+        _: Request<pb::read_state_bytes::Request>,
+    ) -> Result<Response<Self::ReadStateBytesStream>, Status> {
+        let chunk = pb::read_state_bytes::Response {
+            diagnostics: unsupported("State storage"),
+            ..Default::default()
+        };
+        Ok(Response::new(Box::pin(futures::stream::iter([Ok(chunk)]))))
+    }
+
+    async fn write_state_bytes(
+        &self,
+        _: Request<Streaming<pb::write_state_bytes::RequestChunk>>,
+    ) -> Result<Response<pb::write_state_bytes::Response>, Status> {
+        Ok(Response::new(pb::write_state_bytes::Response {
+            diagnostics: unsupported("State storage"),
+        }))
+    }
+
+    async fn lock_state(
+        &self,
+        _: Request<pb::lock_state::Request>,
+    ) -> Result<Response<pb::lock_state::Response>, Status> {
+        Ok(Response::new(pb::lock_state::Response {
+            lock_id: String::new(),
+            diagnostics: unsupported("State storage"),
+        }))
+    }
+
+    async fn unlock_state(
+        &self,
+        _: Request<pb::unlock_state::Request>,
+    ) -> Result<Response<pb::unlock_state::Response>, Status> {
+        Ok(Response::new(pb::unlock_state::Response {
+            diagnostics: unsupported("State storage"),
+        }))
+    }
+
+    async fn get_states(
+        &self,
+        _: Request<pb::get_states::Request>,
+    ) -> Result<Response<pb::get_states::Response>, Status> {
+        Ok(Response::new(pb::get_states::Response {
+            state_id: Vec::new(),
+            diagnostics: unsupported("State storage"),
+        }))
+    }
+
+    async fn delete_state(
+        &self,
+        _: Request<pb::delete_state::Request>,
+    ) -> Result<Response<pb::delete_state::Response>, Status> {
+        Ok(Response::new(pb::delete_state::Response {
+            diagnostics: unsupported("State storage"),
+        }))
+    }
+
+    async fn plan_action(
+        &self,
+        _: Request<pb::plan_action::Request>,
+    ) -> Result<Response<pb::plan_action::Response>, Status> {
+        Ok(Response::new(pb::plan_action::Response {
+            diagnostics: unsupported("Actions"),
+            deferred: None,
+        }))
+    }
+
+    type InvokeActionStream = BoxStream<pb::invoke_action::Event>;
+
+    async fn invoke_action(
+        &self,
+        _: Request<pb::invoke_action::Request>,
+    ) -> Result<Response<Self::InvokeActionStream>, Status> {
+        let done = pb::invoke_action::Event {
+            r#type: Some(pb::invoke_action::event::Type::Completed(
+                pb::invoke_action::event::Completed {
+                    diagnostics: unsupported("Actions"),
+                },
+            )),
+        };
+        Ok(Response::new(Box::pin(futures::stream::iter([Ok(done)]))))
+    }
+
+    async fn validate_action_config(
+        &self,
+        _: Request<pb::validate_action_config::Request>,
+    ) -> Result<Response<pb::validate_action_config::Response>, Status> {
+        Ok(Response::new(pb::validate_action_config::Response {
+            diagnostics: unsupported("Actions"),
+        }))
+    }
+
+    async fn stop_provider(
+        &self,
+        _: Request<pb::stop_provider::Request>,
+    ) -> Result<Response<pb::stop_provider::Response>, Status> {
+        tracing::info!("Terraform asked the provider to stop; cancelling work in flight");
+        let _ = self.stop.send(true);
+        Ok(Response::new(pb::stop_provider::Response {
+            error: String::new(),
+        }))
+    }
+}
+
+fn capabilities() -> pb::ServerCapabilities {
+    pb::ServerCapabilities {
+        // Destroy plans come to us too, so resources can explain at plan time what
+        // destroying them means.
+        plan_destroy: true,
+        get_provider_schema_optional: false,
+        move_resource_state: false,
+        generate_resource_config: false,
+    }
+}
