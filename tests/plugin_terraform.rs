@@ -1,0 +1,173 @@
+//! The plugin core through real Terraform (1.15.5 and the oldest supported, 1.0.3): init from
+//! a filesystem mirror, validate, schema, plan, provider logs under TF_LOG, and provider
+//! block mistakes reported as diagnostics on the right attribute.
+
+mod support;
+
+use support::terraform::{required_providers, terraform, terraform_1_0, Terraform, Workspace};
+
+fn provider_block(body: &str) -> String {
+    format!("{}\nprovider \"zoom\" {{\n{body}\n}}\n", required_providers())
+}
+
+fn schema_and_plan(tf: &Terraform) {
+    let ws = Workspace::new(tf);
+    ws.config(&provider_block(
+        "  access_token = \"not-used-without-resources\"\n  api_url      = \"http://127.0.0.1:9/v2\"",
+    ));
+    ws.init();
+    ws.run(&["validate", "-no-color"]).ok();
+    let schema = ws.run(&["providers", "schema", "-json"]).ok();
+    let schema: serde_json::Value = serde_json::from_str(&schema.stdout()).unwrap();
+    let provider = &schema["provider_schemas"]["registry.terraform.io/zoom-community/zoom"]
+        ["provider"]["block"]["attributes"];
+    let attrs = provider.as_object().expect("provider attributes");
+    for name in [
+        "account_id",
+        "client_id",
+        "client_secret",
+        "access_token",
+        "api_url",
+        "token_url",
+    ] {
+        assert!(attrs.contains_key(name), "{name} missing from schema");
+    }
+    for (name, attr) in attrs {
+        let desc = attr["description"].as_str().unwrap_or_default();
+        assert!(desc.len() > 20, "{name} is not described");
+        let sensitive = attr["sensitive"].as_bool().unwrap_or(false);
+        assert_eq!(
+            sensitive,
+            name == "client_secret" || name == "access_token",
+            "{name} sensitivity"
+        );
+    }
+    ws.assert_plan_empty();
+}
+
+#[test]
+fn terraform_1_15_inits_validates_and_plans() {
+    let Some(tf) = terraform() else { return };
+    schema_and_plan(&tf);
+}
+
+#[test]
+fn terraform_1_0_inits_validates_and_plans() {
+    let Some(tf) = terraform_1_0() else { return };
+    schema_and_plan(&tf);
+}
+
+#[test]
+fn tf_log_debug_shows_provider_lines_as_debug_entries() {
+    let Some(tf) = terraform() else { return };
+    let mut ws = Workspace::new(&tf);
+    ws.config(&provider_block("  access_token = \"x\""));
+    ws.init();
+    ws.env("TF_LOG", "DEBUG");
+    let run = ws.plan().ok();
+    let stderr = run.stderr();
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("provider configured"))
+        .unwrap_or_else(|| panic!("no provider log line in:\n{stderr}"));
+    assert!(line.contains("[DEBUG]"), "{line}");
+    assert!(line.contains("provider.terraform-provider-zoom"), "{line}");
+    assert!(!stderr.contains("\"@message\""), "JSON lines were parsed, not echoed");
+}
+
+/// `terraform validate -json` diagnostics as (summary, detail, snippet code).
+fn validate_diags(ws: &Workspace) -> Vec<(String, String, String)> {
+    let run = ws.run(&["validate", "-json", "-no-color"]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout()).expect("validate -json");
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["summary"].as_str().unwrap_or_default().to_string(),
+                d["detail"].as_str().unwrap_or_default().to_string(),
+                d["snippet"]["code"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn malformed_urls_are_diagnosed_at_the_attribute_by_validate() {
+    let Some(tf) = terraform() else { return };
+    let ws = Workspace::new(&tf);
+    ws.config(&provider_block(
+        "  access_token = \"x\"\n  api_url      = \"api.zoom.us/v2\"\n  token_url    = \"ftp://zoom.us/token\"",
+    ));
+    ws.init();
+    let diags = validate_diags(&ws);
+    let api = diags
+        .iter()
+        .find(|d| d.0 == "Invalid api_url")
+        .expect("api_url diagnostic");
+    assert!(api.2.contains("api_url"), "points at the attribute: {api:?}");
+    assert!(api.1.contains("ZOOM_API_URL"), "{api:?}");
+    let token = diags
+        .iter()
+        .find(|d| d.0 == "Invalid token_url")
+        .expect("token_url diagnostic");
+    assert!(token.2.contains("token_url"), "{token:?}");
+}
+
+#[test]
+fn conflicting_credentials_are_diagnosed_by_validate() {
+    let Some(tf) = terraform() else { return };
+    let ws = Workspace::new(&tf);
+    ws.config(&provider_block(
+        "  access_token = \"x\"\n  client_id    = \"y\"",
+    ));
+    ws.init();
+    let diags = validate_diags(&ws);
+    let d = diags
+        .iter()
+        .find(|d| d.0 == "Conflicting Zoom credentials")
+        .expect("conflict diagnostic");
+    assert!(d.2.contains("access_token"), "{d:?}");
+}
+
+#[test]
+fn credential_mistakes_are_clear_at_plan() {
+    let Some(tf) = terraform() else { return };
+    let mut ws = Workspace::new(&tf);
+    ws.config(&provider_block("  client_id = \"abc\""));
+    ws.init();
+    let run = ws.plan().failed();
+    let stderr = run.stderr();
+    assert!(stderr.contains("Missing account_id"), "{run}");
+    assert!(stderr.contains("Missing client_secret"), "{run}");
+    assert!(stderr.contains("ZOOM_CLIENT_SECRET"), "{run}");
+
+    ws.config(&provider_block(""));
+    let run = ws.plan().failed();
+    assert!(run.stderr().contains("No Zoom credentials"), "{run}");
+
+    // Environment variables complete the block, and their mistakes name the variable.
+    ws.env("ZOOM_ACCOUNT_ID", "acc")
+        .env("ZOOM_CLIENT_SECRET", "sec")
+        .env("ZOOM_API_URL", "not a url");
+    ws.config(&provider_block("  client_id = \"abc\""));
+    let run = ws.plan().failed();
+    assert!(run.stderr().contains("Invalid api_url"), "{run}");
+    assert!(run.stderr().contains("ZOOM_API_URL"), "{run}");
+    assert!(!run.stderr().contains("sec\""), "secret not echoed: {run}");
+}
+
+#[test]
+fn provider_values_unknown_at_plan_time_are_handled() {
+    let Some(tf) = terraform() else { return };
+    let ws = Workspace::new(&tf);
+    ws.config(&format!(
+        "{}\nresource \"terraform_data\" \"token\" {{\n  input = \"made-later\"\n}}\n\nprovider \"zoom\" {{\n  access_token = terraform_data.token.output\n}}\n",
+        required_providers()
+    ));
+    ws.init();
+    ws.plan().ok();
+    ws.apply().ok();
+    ws.assert_plan_empty();
+}

@@ -1,0 +1,273 @@
+//! Drives a real `terraform` binary against the freshly built provider, the way a user
+//! would: the provider binary goes into a filesystem mirror, a CLI config points Terraform
+//! at it, and each test works in its own directory with `init`, `plan`, `apply`, `import`.
+//!
+//! Which Terraform: `TF_ACC_TERRAFORM_PATH` if set, else `.tools/bin/terraform` (installed
+//! by `scripts/install-terraform.sh`), else `terraform` on PATH. Terraform 1.0.3 for the
+//! oldest-version checks: `TF_ACC_TERRAFORM_103_PATH`, else `.tools/bin/terraform-1.0.3`.
+//! Without a Terraform a test is skipped, except with `CI=true`, where it fails.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+pub const PROVIDER_SOURCE: &str = "zoom-community/zoom";
+const PROVIDER_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A Terraform binary.
+#[derive(Clone, Debug)]
+pub struct Terraform {
+    pub bin: PathBuf,
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn find(env_var: &str, local: &str, on_path: Option<&str>) -> Option<Terraform> {
+    if let Ok(p) = std::env::var(env_var) {
+        if !p.is_empty() {
+            return Some(Terraform { bin: p.into() });
+        }
+    }
+    let local = repo_root().join(local);
+    if local.exists() {
+        return Some(Terraform { bin: local });
+    }
+    let name = on_path?;
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+            .map(|bin| Terraform { bin })
+    })
+}
+
+fn missing(what: &str) -> Option<Terraform> {
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{what} not found and CI=true: run scripts/install-terraform.sh (make tools)");
+    }
+    eprintln!("skipping: {what} not found (run `make tools`)");
+    None
+}
+
+/// Terraform 1.15 (or the user's own), or `None` to skip.
+pub fn terraform() -> Option<Terraform> {
+    find("TF_ACC_TERRAFORM_PATH", ".tools/bin/terraform", Some("terraform"))
+        .or_else(|| missing("terraform"))
+}
+
+/// Terraform 1.0.3, or `None` to skip.
+pub fn terraform_1_0() -> Option<Terraform> {
+    find("TF_ACC_TERRAFORM_103_PATH", ".tools/bin/terraform-1.0.3", None)
+        .or_else(|| missing("terraform 1.0.3"))
+}
+
+/// The filesystem mirror and CLI config shared by every test in this process.
+fn mirror() -> &'static (PathBuf, PathBuf) {
+    static MIRROR: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
+    MIRROR.get_or_init(|| {
+        let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("tf-mirror-{}", std::process::id()));
+        let dir = base
+            .join("mirror/registry.terraform.io")
+            .join(PROVIDER_SOURCE)
+            .join(PROVIDER_VERSION)
+            .join("linux_amd64");
+        std::fs::create_dir_all(&dir).expect("create mirror");
+        std::fs::copy(
+            env!("CARGO_BIN_EXE_terraform-provider-zoom"),
+            dir.join(format!("terraform-provider-zoom_v{PROVIDER_VERSION}")),
+        )
+        .expect("copy provider into mirror");
+        let mirror = base.join("mirror");
+        let cli_config = base.join("terraformrc");
+        std::fs::write(
+            &cli_config,
+            format!(
+                r#"provider_installation {{
+  filesystem_mirror {{
+    path    = "{}"
+    include = ["registry.terraform.io/{PROVIDER_SOURCE}"]
+  }}
+  direct {{
+    exclude = ["registry.terraform.io/{PROVIDER_SOURCE}"]
+  }}
+}}
+"#,
+                mirror.display()
+            ),
+        )
+        .expect("write CLI config");
+        (mirror, cli_config)
+    })
+}
+
+/// The `terraform { required_providers }` block every test config starts with.
+pub fn required_providers() -> String {
+    format!(
+        "terraform {{\n  required_providers {{\n    zoom = {{\n      source = \"{PROVIDER_SOURCE}\"\n    }}\n  }}\n}}\n"
+    )
+}
+
+/// One working directory with its own state.
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+    pub tf: Terraform,
+    env: Vec<(String, String)>,
+}
+
+/// What a Terraform command did.
+pub struct Run {
+    pub args: Vec<String>,
+    pub output: Output,
+}
+
+impl Run {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    pub fn code(&self) -> i32 {
+        self.output.status.code().unwrap_or(-1)
+    }
+
+    pub fn success(&self) -> bool {
+        self.output.status.success()
+    }
+
+    /// Panics with both streams unless the command succeeded.
+    pub fn ok(self) -> Run {
+        assert!(self.success(), "{self}");
+        self
+    }
+
+    /// Panics unless the command failed.
+    pub fn failed(self) -> Run {
+        assert!(!self.success(), "expected failure: {self}");
+        self
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "terraform {} exited {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.args.join(" "),
+            self.code(),
+            self.stdout(),
+            self.stderr()
+        )
+    }
+}
+
+impl Workspace {
+    pub fn new(tf: &Terraform) -> Workspace {
+        mirror();
+        Workspace {
+            dir: tempfile::Builder::new()
+                .prefix("tfacc-")
+                .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+                .expect("temp dir"),
+            tf: tf.clone(),
+            env: Vec::new(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Sets an environment variable for every later command.
+    pub fn env(&mut self, key: &str, value: &str) -> &mut Workspace {
+        self.env.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    /// Writes `main.tf` (replacing any earlier one).
+    pub fn config(&self, hcl: &str) -> &Workspace {
+        self.file("main.tf", hcl)
+    }
+
+    pub fn file(&self, name: &str, content: &str) -> &Workspace {
+        std::fs::write(self.path().join(name), content).expect("write config");
+        self
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path().join(name)).unwrap_or_default()
+    }
+
+    /// Runs terraform with `args` in this directory.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let (_, cli_config) = mirror();
+        let mut cmd = Command::new(&self.tf.bin);
+        cmd.args(args)
+            .current_dir(self.path())
+            .env("TF_CLI_CONFIG_FILE", cli_config)
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env_remove("TF_LOG")
+            .env_remove("TF_LOG_PROVIDER")
+            .env_remove("TF_LOG_PATH");
+        for key in [
+            "ZOOM_ACCOUNT_ID",
+            "ZOOM_CLIENT_ID",
+            "ZOOM_CLIENT_SECRET",
+            "ZOOM_ACCESS_TOKEN",
+            "ZOOM_API_URL",
+            "ZOOM_TOKEN_URL",
+        ] {
+            cmd.env_remove(key);
+        }
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let output = cmd.output().expect("run terraform");
+        Run {
+            args: args.iter().map(|s| s.to_string()).collect(),
+            output,
+        }
+    }
+
+    pub fn init(&self) -> Run {
+        self.run(&["init", "-no-color", "-input=false"]).ok()
+    }
+
+    pub fn apply(&self) -> Run {
+        self.run(&["apply", "-no-color", "-input=false", "-auto-approve"])
+    }
+
+    pub fn plan(&self) -> Run {
+        self.run(&["plan", "-no-color", "-input=false"])
+    }
+
+    /// Panics unless a plan shows no changes (`-detailed-exitcode` 0).
+    pub fn assert_plan_empty(&self) {
+        let run = self.run(&["plan", "-no-color", "-input=false", "-detailed-exitcode"]);
+        assert_eq!(run.code(), 0, "expected an empty plan: {run}");
+    }
+
+    /// `terraform show -json` of the state.
+    pub fn state_json(&self) -> serde_json::Value {
+        let run = self.run(&["show", "-json"]).ok();
+        serde_json::from_str(&run.stdout()).expect("show -json is JSON")
+    }
+
+    /// The `values` of one resource in state, by address.
+    pub fn resource_values(&self, address: &str) -> Option<serde_json::Value> {
+        let state = self.state_json();
+        let resources = state["values"]["root_module"]["resources"].as_array()?.clone();
+        resources
+            .into_iter()
+            .find(|r| r["address"] == address)
+            .map(|r| r["values"].clone())
+    }
+}
