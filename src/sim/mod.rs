@@ -1,0 +1,1 @@
+//! Zoom API simulator (to be written).

@@ -1,0 +1,1 @@
+//! Zoom API client (to be written).
