@@ -8,4 +8,6 @@
 //! - [`sim`]: the Zoom API simulator behind the `zoom-sim` binary.
 
 pub mod provider;
+pub mod sim;
 pub mod tfplugin;
+pub mod zoom;

@@ -1,0 +1,809 @@
+//! [`ZoomClient`]: the typed async client for Zoom's roles API, and the one request loop
+//! every call goes through (token, rate-limit slot, send, classify, retry). Owns the
+//! retry decisions and, at each mutation, the reasoning for why repeating it is safe.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{Map, Value};
+use tokio::time::Instant;
+use tracing::debug;
+use url::Url;
+
+use super::auth::{FetchContext, Token, TokenSource, FETCH_TOKEN};
+use super::config::{Auth, ClientConfig};
+use super::error::{self, AnswerMeta, AuthMode, Endpoint, Error, ErrorKind};
+use super::limiter::RateLimiter;
+use super::model::{
+    AssignBody, AssignResult, CreateRole, Member, MemberRef, Role, UpdateRole, User,
+};
+use super::retry::{parse_retry_after, Backoff};
+use super::stats::{ClientStats, Counters, Operation};
+
+/// Most members Zoom accepts in one `POST /roles/{id}/members`.
+pub const MAX_MEMBERS_PER_ASSIGN: usize = 30;
+/// Page size used for member listings (Zoom's maximum).
+pub const MEMBERS_PAGE_SIZE: u32 = 300;
+/// Safety stop for member listings whose tokens never end.
+const MAX_PAGES: usize = 10_000;
+
+/// The Zoom client. Cheap to clone: clones share the HTTP connection pool, the access
+/// token, the rate-limit buckets and the counters.
+#[derive(Clone)]
+pub struct ZoomClient {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for ZoomClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ZoomClient")
+            .field("config", &self.inner.cfg)
+            .finish()
+    }
+}
+
+struct Inner {
+    http: reqwest::Client,
+    cfg: ClientConfig,
+    tokens: TokenSource,
+    limiter: RateLimiter,
+    counters: Counters,
+    backoff: Backoff,
+}
+
+/// One HTTP exchange to describe.
+struct Req<'a> {
+    op: Operation,
+    /// Human description for errors, e.g. "assign members to role 1".
+    what: &'a str,
+    method: Method,
+    path: Vec<&'a str>,
+    query: Vec<(&'a str, String)>,
+    body: Option<Value>,
+    /// Whether the loop may repeat the request after a transient failure (an answer that
+    /// may have been lost). False only for create, which looks first.
+    retry_transient: bool,
+}
+
+/// A successful answer.
+struct Resp {
+    status: u16,
+    body: Vec<u8>,
+}
+
+/// Retry bookkeeping for one request (one page, one chunk).
+struct RetryState {
+    deadline: Option<Instant>,
+    budget: Duration,
+    attempts: u32,
+    max_attempts: u32,
+    /// An earlier attempt may have reached Zoom and been carried out, its answer lost
+    /// (5xx, timeout, connection lost after sending).
+    ambiguous: bool,
+    /// The token was already renewed once after a 124.
+    renewed: bool,
+}
+
+impl RetryState {
+    fn new(cfg: &ClientConfig) -> Self {
+        RetryState {
+            deadline: None,
+            budget: cfg.retry_budget,
+            attempts: 0,
+            max_attempts: cfg.max_attempts.max(1),
+            ambiguous: false,
+            renewed: false,
+        }
+    }
+
+    fn start_attempt(&mut self) {
+        self.attempts += 1;
+        if self.deadline.is_none() {
+            self.deadline = Some(Instant::now() + self.budget);
+        }
+    }
+
+    /// How long to wait before retrying after `err`, or `None` to give up.
+    fn plan_retry(
+        &self,
+        err: &Error,
+        retry_after: Option<Duration>,
+        backoff: &Backoff,
+    ) -> Option<Duration> {
+        let delay = match err.kind() {
+            ErrorKind::Transient => {
+                retry_after.unwrap_or_else(|| backoff.delay(self.attempts, &mut rand::rng()))
+            }
+            ErrorKind::RateLimited { daily: false } => match retry_after {
+                // Honour Zoom's word, plus a little jitter so waiters do not return as one.
+                Some(d) => d + backoff.delay(1, &mut rand::rng()) / 4,
+                // Per-second limits clear within a second; never retry immediately.
+                None => backoff
+                    .delay(self.attempts, &mut rand::rng())
+                    .max(backoff.initial),
+            },
+            _ => return None,
+        };
+        if self.attempts >= self.max_attempts {
+            return None;
+        }
+        let deadline = self.deadline?;
+        (Instant::now() + delay <= deadline).then_some(delay)
+    }
+}
+
+fn header(resp: &reqwest::Response, name: &str) -> Option<String> {
+    resp.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+fn json_object(what: &str, resp: &Resp) -> Result<Map<String, Value>, Error> {
+    match serde_json::from_slice::<Value>(&resp.body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(Error::invalid_response(
+            what,
+            resp.status,
+            "the answer is not a JSON object",
+        )),
+        Err(_) if resp.body.iter().all(u8::is_ascii_whitespace) => Err(Error::invalid_response(
+            what,
+            resp.status,
+            "the answer is empty",
+        )),
+        Err(_) => Err(Error::invalid_response(
+            what,
+            resp.status,
+            "the answer is not JSON",
+        )),
+    }
+}
+
+impl ZoomClient {
+    /// Build a client. Fails with [`ErrorKind::Configuration`] on an unusable URL or an
+    /// empty credential. No request is sent until the first call.
+    pub fn new(cfg: ClientConfig) -> Result<Self, Error> {
+        if cfg.api_url.cannot_be_a_base() || !matches!(cfg.api_url.scheme(), "http" | "https") {
+            return Err(Error::configuration(format!(
+                "api_url {:?} is not an http(s) URL",
+                cfg.api_url.as_str()
+            )));
+        }
+        match &cfg.auth {
+            Auth::AccessToken(t) if t.is_empty() => {
+                return Err(Error::configuration("access_token is empty"));
+            }
+            Auth::ClientCredentials {
+                account_id,
+                client_id,
+                client_secret,
+                token_url,
+            } => {
+                for (name, empty) in [
+                    ("account_id", account_id.trim().is_empty()),
+                    ("client_id", client_id.trim().is_empty()),
+                    ("client_secret", client_secret.is_empty()),
+                ] {
+                    if empty {
+                        return Err(Error::configuration(format!("{name} is empty")));
+                    }
+                }
+                if !matches!(token_url.scheme(), "http" | "https") {
+                    return Err(Error::configuration(format!(
+                        "token_url {:?} is not an http(s) URL",
+                        token_url.as_str()
+                    )));
+                }
+            }
+            _ => {}
+        }
+        let http = reqwest::Client::builder()
+            .user_agent(cfg.user_agent.clone())
+            .connect_timeout(cfg.request_timeout.min(Duration::from_secs(10)))
+            .pool_idle_timeout(Duration::from_secs(50))
+            .build()
+            .map_err(|e| Error::configuration(format!("cannot build the HTTP client: {e}")))?;
+        let backoff = Backoff {
+            initial: cfg.backoff_initial,
+            max: cfg.backoff_max.max(cfg.backoff_initial),
+        };
+        Ok(ZoomClient {
+            inner: Arc::new(Inner {
+                http,
+                tokens: TokenSource::new(&cfg.auth),
+                limiter: RateLimiter::new(&cfg.rate_limits),
+                counters: Counters::default(),
+                backoff,
+                cfg,
+            }),
+        })
+    }
+
+    /// The configuration the client was built with.
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.cfg
+    }
+
+    /// A snapshot of the client's counters (shared by all clones).
+    pub fn stats(&self) -> ClientStats {
+        self.inner.counters.snapshot()
+    }
+
+    // ---- roles ---------------------------------------------------------------------------
+
+    /// `GET /roles[?type=]`: every role of the account (`role_type` `common` or `iq`; Zoom's
+    /// default is `common`). Not paginated by Zoom. Entries without an id are skipped.
+    pub async fn list_roles(&self, role_type: Option<&str>) -> Result<Vec<Role>, Error> {
+        let what = match role_type {
+            Some(t) => format!("list roles of type {t}"),
+            None => "list roles".to_owned(),
+        };
+        let mut query = Vec::new();
+        if let Some(t) = role_type {
+            query.push(("type", t.to_owned()));
+        }
+        let req = Req {
+            op: Operation::ListRoles,
+            what: &what,
+            method: Method::GET,
+            path: vec!["roles"],
+            query,
+            body: None,
+            retry_transient: true, // a read
+        };
+        let resp = self.execute_simple(&req).await?;
+        let obj = json_object(&what, &resp)?;
+        let roles = match obj.get("roles") {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|i| i.as_object().and_then(Role::from_json))
+                .collect(),
+            None | Some(Value::Null) => Vec::new(),
+            Some(_) => {
+                return Err(Error::invalid_response(
+                    &what,
+                    resp.status,
+                    "`roles` is not a list",
+                ));
+            }
+        };
+        Ok(roles)
+    }
+
+    /// `POST /roles`. Accepts Zoom's 201 with the role, or an empty 201 (then the role is
+    /// found by name). Never creates a role twice: see the comments inside.
+    pub async fn create_role(&self, req: &CreateRole) -> Result<Role, Error> {
+        let what = format!("create role {:?}", req.name);
+        let body = serde_json::to_value(req)
+            .map_err(|e| Error::configuration(format!("cannot encode the role: {e}")))?;
+        let r = Req {
+            op: Operation::CreateRole,
+            what: &what,
+            method: Method::POST,
+            path: vec!["roles"],
+            query: Vec::new(),
+            body: Some(body),
+            // Creating twice is NOT safe to repeat blindly: a lost answer may hide a role
+            // that now exists. The loop below looks the role up by name before retrying.
+            retry_transient: false,
+        };
+        let mut st = RetryState::new(&self.inner.cfg);
+        loop {
+            match self.execute(&r, &mut st).await {
+                Ok(resp) => return self.created_role(req, &what, &resp).await,
+                Err(e) if e.kind() == &ErrorKind::Transient => {
+                    // The create may have been carried out before the failure: if the role
+                    // exists now, it is ours. If the lookup itself fails we still retry:
+                    // Zoom's unique names turn a duplicate create into a 1224, handled below.
+                    if let Ok(Some(role)) = self
+                        .find_role_by_name(&req.name, req.role_type.as_deref())
+                        .await
+                    {
+                        debug!(target: "zoom", role_id = %role.id, "create_role: found the role after a lost answer");
+                        return Ok(role);
+                    }
+                    match st.plan_retry(&e, None, &self.inner.backoff) {
+                        Some(d) => tokio::time::sleep(d).await,
+                        None => return Err(e),
+                    }
+                }
+                Err(e) if e.is_name_conflict() && st.ambiguous => {
+                    // An earlier attempt whose answer was lost created it after all (the
+                    // lookup before the retry did not see it yet).
+                    if let Ok(Some(role)) = self
+                        .find_role_by_name(&req.name, req.role_type.as_deref())
+                        .await
+                    {
+                        return Ok(role);
+                    }
+                    return Err(e);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    async fn created_role(&self, req: &CreateRole, what: &str, resp: &Resp) -> Result<Role, Error> {
+        let parsed = serde_json::from_slice::<Value>(&resp.body)
+            .ok()
+            .and_then(|v| v.as_object().and_then(Role::from_json));
+        if let Some(mut role) = parsed {
+            // Fill what Zoom left out from what we asked for.
+            if role.name.is_empty() {
+                role.name = req.name.clone();
+            }
+            if role.description.is_none() {
+                role.description = req.description.clone();
+            }
+            if role.role_type.is_none() {
+                role.role_type = req.role_type.clone();
+            }
+            if role.privileges.is_none() {
+                role.privileges = Some(req.privileges.clone());
+            }
+            return Ok(role);
+        }
+        // Empty (or id-less) 201: find it by name, allowing a moment of read-after-write lag.
+        for pause_ms in [0u64, 250, 1000] {
+            tokio::time::sleep(Duration::from_millis(pause_ms)).await;
+            if let Some(role) = self
+                .find_role_by_name(&req.name, req.role_type.as_deref())
+                .await?
+            {
+                return Ok(role);
+            }
+        }
+        Err(Error::invalid_response(
+            what,
+            resp.status,
+            format!(
+                "Zoom accepted the role but returned no id, and no role named {:?} appeared in the role list",
+                req.name
+            ),
+        ))
+    }
+
+    /// The role named `name` (exact match first, else the only case-insensitive match).
+    pub async fn find_role_by_name(
+        &self,
+        name: &str,
+        role_type: Option<&str>,
+    ) -> Result<Option<Role>, Error> {
+        let roles = self.list_roles(role_type).await?;
+        if let Some(r) = roles.iter().find(|r| r.name == name) {
+            return Ok(Some(r.clone()));
+        }
+        let mut ci = roles
+            .into_iter()
+            .filter(|r| r.name.eq_ignore_ascii_case(name));
+        match (ci.next(), ci.next()) {
+            (Some(r), None) => Ok(Some(r)),
+            _ => Ok(None),
+        }
+    }
+
+    /// `GET /roles/{roleId}`.
+    pub async fn get_role(&self, role_id: &str) -> Result<Role, Error> {
+        let what = format!("get role {role_id}");
+        let req = Req {
+            op: Operation::GetRole,
+            what: &what,
+            method: Method::GET,
+            path: vec!["roles", role_id],
+            query: Vec::new(),
+            body: None,
+            retry_transient: true, // a read
+        };
+        let resp = self.execute_simple(&req).await?;
+        let obj = json_object(&what, &resp)?;
+        let mut role = Role::from_json(&obj).unwrap_or_default();
+        if role.id.is_empty() {
+            // Some answers omit the id of the role asked for.
+            if obj.get("name").is_none() {
+                return Err(Error::invalid_response(
+                    &what,
+                    resp.status,
+                    "the answer has no role",
+                ));
+            }
+            role.id = role_id.to_owned();
+        }
+        Ok(role)
+    }
+
+    /// `PATCH /roles/{roleId}` with only the fields set in `req`. Does nothing when `req`
+    /// changes nothing.
+    pub async fn update_role(&self, role_id: &str, req: &UpdateRole) -> Result<(), Error> {
+        if req == &UpdateRole::default() {
+            return Ok(());
+        }
+        let what = format!("update role {role_id}");
+        let body = serde_json::to_value(req)
+            .map_err(|e| Error::configuration(format!("cannot encode the role update: {e}")))?;
+        let r = Req {
+            op: Operation::UpdateRole,
+            what: &what,
+            method: Method::PATCH,
+            path: vec!["roles", role_id],
+            query: Vec::new(),
+            body: Some(body),
+            // PATCH sets fields to given values: applying it twice leaves the same role.
+            retry_transient: true,
+        };
+        self.execute_simple(&r).await.map(|_| ())
+    }
+
+    /// `DELETE /roles/{roleId}`. A role that does not exist is an error
+    /// ([`Error::is_not_found`]) unless an earlier attempt of this call may have deleted it.
+    pub async fn delete_role(&self, role_id: &str) -> Result<(), Error> {
+        let what = format!("delete role {role_id}");
+        let r = Req {
+            op: Operation::DeleteRole,
+            what: &what,
+            method: Method::DELETE,
+            path: vec!["roles", role_id],
+            query: Vec::new(),
+            body: None,
+            // Repeating a DELETE is safe: if the first attempt deleted the role and its
+            // answer was lost, the retry answers "not found", which counts as success.
+            retry_transient: true,
+        };
+        let mut st = RetryState::new(&self.inner.cfg);
+        match self.execute(&r, &mut st).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_not_found() && st.ambiguous => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    // ---- members -------------------------------------------------------------------------
+
+    /// `GET /roles/{roleId}/members?page_size=300`, following `next_page_token` to the end.
+    /// Members are de-duplicated by id (by email for id-less pending users), in first-seen
+    /// order; Zoom's `total_records` is not trusted. If Zoom rejects an expired page token
+    /// (code 300) the listing restarts once from the first page.
+    pub async fn list_members(&self, role_id: &str) -> Result<Vec<Member>, Error> {
+        let what = format!("list members of role {role_id}");
+        let mut restarted = false;
+        'listing: loop {
+            let mut members: Vec<Member> = Vec::new();
+            let mut seen: HashSet<String> = HashSet::new();
+            let mut tokens_seen: HashSet<String> = HashSet::new();
+            let mut page_token: Option<String> = None;
+            for _ in 0..MAX_PAGES {
+                let mut query = vec![("page_size", MEMBERS_PAGE_SIZE.to_string())];
+                if let Some(t) = &page_token {
+                    query.push(("next_page_token", t.clone()));
+                }
+                let req = Req {
+                    op: Operation::ListMembers,
+                    what: &what,
+                    method: Method::GET,
+                    path: vec!["roles", role_id, "members"],
+                    query,
+                    body: None,
+                    retry_transient: true, // a read
+                };
+                let resp = match self.execute_simple(&req).await {
+                    Ok(r) => r,
+                    Err(e) if page_token.is_some() && !restarted && e.zoom_code() == Some(300) => {
+                        debug!(target: "zoom", role_id, "list_members: page token rejected, restarting");
+                        restarted = true;
+                        continue 'listing;
+                    }
+                    Err(e) => return Err(e),
+                };
+                let obj = json_object(&what, &resp)?;
+                match obj.get("members") {
+                    Some(Value::Array(items)) => {
+                        for m in items
+                            .iter()
+                            .filter_map(|i| i.as_object().and_then(Member::from_json))
+                        {
+                            let key = if m.id.is_empty() {
+                                format!("email:{}", m.email.to_lowercase())
+                            } else {
+                                format!("id:{}", m.id)
+                            };
+                            if seen.insert(key) {
+                                members.push(m);
+                            }
+                        }
+                    }
+                    None | Some(Value::Null) => {}
+                    Some(_) => {
+                        return Err(Error::invalid_response(
+                            &what,
+                            resp.status,
+                            "`members` is not a list",
+                        ));
+                    }
+                }
+                match page_token_of(obj.get("next_page_token")) {
+                    None => return Ok(members),
+                    Some(t) => {
+                        if !tokens_seen.insert(t.clone()) {
+                            return Err(Error::invalid_response(
+                                &what,
+                                resp.status,
+                                "Zoom repeated a next_page_token: the listing would never end",
+                            ));
+                        }
+                        page_token = Some(t);
+                    }
+                }
+            }
+            return Err(Error::invalid_response(
+                &what,
+                200,
+                format!("more than {MAX_PAGES} pages of members"),
+            ));
+        }
+    }
+
+    /// `POST /roles/{roleId}/members`. Takes any number of members and sends them in chunks
+    /// of [`MAX_MEMBERS_PER_ASSIGN`] (30, Zoom's limit), one after another; the first failing
+    /// chunk ends the call (earlier chunks stay assigned). An empty slice sends nothing.
+    /// Assigning moves a user out of their previous role (a user holds one role).
+    pub async fn assign_members(
+        &self,
+        role_id: &str,
+        members: &[MemberRef],
+    ) -> Result<AssignResult, Error> {
+        let what = format!("assign members to role {role_id}");
+        let mut result = AssignResult::default();
+        for chunk in members.chunks(MAX_MEMBERS_PER_ASSIGN) {
+            let body = serde_json::to_value(AssignBody { members: chunk })
+                .map_err(|e| Error::configuration(format!("cannot encode the members: {e}")))?;
+            let r = Req {
+                op: Operation::AssignMembers,
+                what: &what,
+                method: Method::POST,
+                path: vec!["roles", role_id, "members"],
+                query: Vec::new(),
+                body: Some(body),
+                // Assigning a user to the role they already hold is harmless: repeating
+                // the POST after a lost answer leaves the same membership.
+                retry_transient: true,
+            };
+            let resp = self.execute_simple(&r).await?;
+            if let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(&resp.body) {
+                let part = AssignResult::from_json(&obj);
+                result.ids.extend(part.ids);
+                if part.add_at.is_some() {
+                    result.add_at = part.add_at;
+                }
+            }
+        }
+        Ok(result)
+    }
+
+    /// `DELETE /roles/{roleId}/members/{memberId}`: the user falls back to the Member role.
+    /// A member that is not there is an error unless an earlier attempt of this call may
+    /// have removed it.
+    pub async fn unassign_member(&self, role_id: &str, member_id: &str) -> Result<(), Error> {
+        let what = format!("unassign member {member_id} from role {role_id}");
+        let r = Req {
+            op: Operation::UnassignMember,
+            what: &what,
+            method: Method::DELETE,
+            path: vec!["roles", role_id, "members", member_id],
+            query: Vec::new(),
+            body: None,
+            // Repeating is safe: a retry answering "not found" after a lost answer means
+            // the first attempt removed the member, which counts as success.
+            retry_transient: true,
+        };
+        let mut st = RetryState::new(&self.inner.cfg);
+        match self.execute(&r, &mut st).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_not_found() && st.ambiguous => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    // ---- users ---------------------------------------------------------------------------
+
+    /// `GET /users/{userId or email}`: the user with their one role (`role_id`, `role_name`).
+    pub async fn get_user(&self, id_or_email: &str) -> Result<User, Error> {
+        let what = format!("get user {id_or_email}");
+        let req = Req {
+            op: Operation::GetUser,
+            what: &what,
+            method: Method::GET,
+            path: vec!["users", id_or_email],
+            query: Vec::new(),
+            body: None,
+            retry_transient: true, // a read
+        };
+        let resp = self.execute_simple(&req).await?;
+        let obj = json_object(&what, &resp)?;
+        User::from_json(&obj)
+            .ok_or_else(|| Error::invalid_response(&what, resp.status, "the answer has no user id"))
+    }
+
+    // ---- the request loop ----------------------------------------------------------------
+
+    async fn execute_simple(&self, req: &Req<'_>) -> Result<Resp, Error> {
+        let mut st = RetryState::new(&self.inner.cfg);
+        self.execute(req, &mut st).await
+    }
+
+    fn url(&self, req: &Req<'_>) -> Result<Url, Error> {
+        let mut url = self.inner.cfg.api_url.clone();
+        {
+            let mut segs = url
+                .path_segments_mut()
+                .map_err(|_| Error::configuration("api_url cannot take a path"))?;
+            segs.pop_if_empty();
+            for p in &req.path {
+                segs.push(p);
+            }
+        }
+        if !req.query.is_empty() {
+            let mut q = url.query_pairs_mut();
+            for (k, v) in &req.query {
+                q.append_pair(k, v);
+            }
+        }
+        Ok(url)
+    }
+
+    fn fetch_context(&self) -> FetchContext<'_> {
+        let i = &self.inner;
+        FetchContext {
+            http: &i.http,
+            counters: &i.counters,
+            request_timeout: i.cfg.request_timeout,
+            retry_budget: i.cfg.retry_budget,
+            max_attempts: i.cfg.max_attempts,
+            backoff: i.backoff,
+        }
+    }
+
+    /// Send `req` until it succeeds, fails for good, or (when `retry_transient` is false)
+    /// fails transiently. Renews the token once on 124. Every attempt takes a rate-limit
+    /// slot of the operation's category.
+    async fn execute(&self, req: &Req<'_>, st: &mut RetryState) -> Result<Resp, Error> {
+        let inner = &*self.inner;
+        let url = self.url(req)?;
+        let mode = inner.tokens.mode();
+        loop {
+            let token: Token = inner.tokens.get(&self.fetch_context()).await.map_err(|e| {
+                let op = e.operation().to_owned();
+                if op == FETCH_TOKEN {
+                    e.with_operation(format!("{FETCH_TOKEN} (to {})", req.what))
+                } else {
+                    e
+                }
+            })?;
+            let waited = inner.limiter.acquire(req.op.category()).await;
+            inner.counters.limiter_wait(waited);
+            st.start_attempt();
+            inner.counters.request(req.op);
+            if st.attempts > 1 {
+                inner.counters.retry();
+            }
+            let mut builder = inner
+                .http
+                .request(req.method.clone(), url.clone())
+                .bearer_auth(token.value.expose())
+                .header(reqwest::header::ACCEPT, "application/json")
+                .timeout(inner.cfg.request_timeout);
+            if let Some(body) = &req.body {
+                builder = builder.json(body);
+            }
+            let sent = Instant::now();
+            let mut retry_after = None;
+            let err = match builder.send().await {
+                Err(e) => {
+                    // A refused connection never reached Zoom; anything later may have.
+                    if !e.is_connect() {
+                        st.ambiguous = true;
+                    }
+                    let err = Error::transport(req.what, &e);
+                    debug!(
+                        target: "zoom",
+                        operation = req.op.name(),
+                        method = %req.method,
+                        path = url.path(),
+                        attempt = st.attempts,
+                        duration_ms = sent.elapsed().as_millis() as u64,
+                        error = err.message(),
+                        "request failed"
+                    );
+                    err
+                }
+                Ok(resp) => {
+                    let status = resp.status().as_u16();
+                    let meta = AnswerMeta {
+                        status,
+                        tracking_id: header(&resp, "x-zm-trackingid"),
+                        rate_limit_type: header(&resp, "x-ratelimit-type"),
+                    };
+                    retry_after = header(&resp, "retry-after")
+                        .and_then(|v| parse_retry_after(&v, std::time::SystemTime::now()));
+                    let body = resp.bytes().await;
+                    debug!(
+                        target: "zoom",
+                        operation = req.op.name(),
+                        method = %req.method,
+                        path = url.path(),
+                        status,
+                        attempt = st.attempts,
+                        duration_ms = sent.elapsed().as_millis() as u64,
+                        tracking_id = meta.tracking_id.as_deref().unwrap_or(""),
+                        "request"
+                    );
+                    match body {
+                        Err(e) => {
+                            st.ambiguous = true;
+                            Error::transport(req.what, &e)
+                        }
+                        Ok(body) => {
+                            let body = body.to_vec();
+                            if (200..300).contains(&status) {
+                                match error::embedded_error(&body) {
+                                    None => return Ok(Resp { status, body }),
+                                    Some(_) => error::from_answer(
+                                        req.what,
+                                        &meta,
+                                        &body,
+                                        Endpoint::Api,
+                                        mode,
+                                    ),
+                                }
+                            } else {
+                                if status == 429 {
+                                    inner.counters.rate_limited();
+                                }
+                                if status >= 500 {
+                                    st.ambiguous = true;
+                                }
+                                error::from_answer(req.what, &meta, &body, Endpoint::Api, mode)
+                            }
+                        }
+                    }
+                }
+            };
+            if err.kind() == &ErrorKind::Authentication {
+                // 124 (or a bare 401): the token is invalid or expired. With client
+                // credentials fetch a new one once and repeat the request (it was rejected,
+                // not carried out); a static token cannot be renewed.
+                if mode == AuthMode::ClientCredentials && !st.renewed {
+                    st.renewed = true;
+                    debug!(target: "zoom", operation = req.op.name(), "token rejected, renewing once");
+                    inner.tokens.invalidate(token.generation).await;
+                    continue;
+                }
+                return Err(err.with_attempts(st.attempts));
+            }
+            if err.kind() == &ErrorKind::Transient && !req.retry_transient {
+                return Err(err.with_attempts(st.attempts));
+            }
+            match st.plan_retry(&err, retry_after, &inner.backoff) {
+                Some(delay) => {
+                    debug!(
+                        target: "zoom",
+                        operation = req.op.name(),
+                        attempt = st.attempts,
+                        delay_ms = delay.as_millis() as u64,
+                        kind = ?err.kind(),
+                        "retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+                None => return Err(err.with_attempts(st.attempts)),
+            }
+        }
+    }
+}
+
+/// `next_page_token` as a non-empty string, or `None` at the end.
+fn page_token_of(v: Option<&Value>) -> Option<String> {
+    super::model::lenient_string(v).filter(|t| !t.trim().is_empty())
+}
