@@ -62,12 +62,22 @@ fn refuses_terraform_without_protocol_6() {
 async fn only_terraforms_client_certificate_gets_in() {
     let terraform_cert = terraform_like_client_cert();
     let plugin = start(Some(&terraform_cert));
-    assert!(plugin.handshake.starts_with("1|6|unix|"), "{}", plugin.handshake);
+    assert!(
+        plugin.handshake.starts_with("1|6|unix|"),
+        "{}",
+        plugin.handshake
+    );
     assert!(plugin.handshake.contains("|grpc|"));
-    assert!(plugin.server_cert.is_some(), "AutoMTLS announces a certificate");
+    assert!(
+        plugin.server_cert.is_some(),
+        "AutoMTLS announces a certificate"
+    );
 
     // With Terraform's certificate: health says SERVING and the provider answers.
-    let channel = plugin.channel(Some(&terraform_cert)).await.expect("connect");
+    let channel = plugin
+        .channel(Some(&terraform_cert))
+        .await
+        .expect("connect");
     let health = HealthClient::new(channel.clone())
         .check(HealthCheckRequest {
             service: "plugin".into(),
@@ -85,7 +95,10 @@ async fn only_terraforms_client_certificate_gets_in() {
 
     // Without a certificate, or with another P-521 certificate: no RPC gets through.
     let stranger = terraform_like_client_cert();
-    for (label, cert) in [("no certificate", None), ("another certificate", Some(&stranger))] {
+    for (label, cert) in [
+        ("no certificate", None),
+        ("another certificate", Some(&stranger)),
+    ] {
         let result = async {
             let channel = plugin.channel(cert).await?;
             HealthClient::new(channel)
@@ -129,7 +142,10 @@ async fn controller_shutdown_exits_cleanly() {
         if let Some(status) = plugin.child.try_wait().unwrap() {
             break status;
         }
-        assert!(Instant::now() < deadline, "still running 2 s after Shutdown");
+        assert!(
+            Instant::now() < deadline,
+            "still running 2 s after Shutdown"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     assert!(status.success(), "{status:?}");

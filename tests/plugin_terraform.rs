@@ -7,7 +7,10 @@ mod support;
 use support::terraform::{required_providers, terraform, terraform_1_0, Terraform, Workspace};
 
 fn provider_block(body: &str) -> String {
-    format!("{}\nprovider \"zoom\" {{\n{body}\n}}\n", required_providers())
+    format!(
+        "{}\nprovider \"zoom\" {{\n{body}\n}}\n",
+        required_providers()
+    )
 }
 
 fn schema_and_plan(tf: &Terraform) {
@@ -72,7 +75,10 @@ fn tf_log_debug_shows_provider_lines_as_debug_entries() {
         .unwrap_or_else(|| panic!("no provider log line in:\n{stderr}"));
     assert!(line.contains("[DEBUG]"), "{line}");
     assert!(line.contains("provider.terraform-provider-zoom"), "{line}");
-    assert!(!stderr.contains("\"@message\""), "JSON lines were parsed, not echoed");
+    assert!(
+        !stderr.contains("\"@message\""),
+        "JSON lines were parsed, not echoed"
+    );
 }
 
 /// `terraform validate -json` diagnostics as (summary, detail, snippet code).
@@ -87,7 +93,10 @@ fn validate_diags(ws: &Workspace) -> Vec<(String, String, String)> {
             (
                 d["summary"].as_str().unwrap_or_default().to_string(),
                 d["detail"].as_str().unwrap_or_default().to_string(),
-                d["snippet"]["code"].as_str().unwrap_or_default().to_string(),
+                d["snippet"]["code"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
             )
         })
         .collect()
@@ -106,7 +115,10 @@ fn malformed_urls_are_diagnosed_at_the_attribute_by_validate() {
         .iter()
         .find(|d| d.0 == "Invalid api_url")
         .expect("api_url diagnostic");
-    assert!(api.2.contains("api_url"), "points at the attribute: {api:?}");
+    assert!(
+        api.2.contains("api_url"),
+        "points at the attribute: {api:?}"
+    );
     assert!(api.1.contains("ZOOM_API_URL"), "{api:?}");
     let token = diags
         .iter()

@@ -2,14 +2,20 @@
 //! and data sources it serves. Resources reach Zoom through the shared [`ProviderData`]
 //! that `ConfigureProvider` fills in.
 
+pub mod cache;
 pub mod config;
+mod errors;
+pub mod role;
+pub mod role_membership;
 
 use std::sync::{Arc, RwLock};
 
 use async_trait::async_trait;
 
 use crate::tfplugin::{DataSource, Diagnostic, Diagnostics, Provider, Resource, Schema, Value};
-use config::{Resolved, Settings};
+use crate::zoom::{Auth, ClientConfig, RateLimits, Secret, ZoomClient};
+use cache::ZoomCache;
+use config::{Credentials, Resolved, Settings};
 
 /// Where `terraform init` finds this provider.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/zoom-community/zoom";
@@ -18,18 +24,26 @@ pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/zoom-community/zoom";
 #[derive(Default)]
 pub struct ProviderData {
     configured: RwLock<Option<Configured>>,
+    /// What this process has learned from Zoom (member lists, roles, plan-time claims).
+    pub cache: ZoomCache,
 }
 
-#[derive(Clone, Debug)]
+/// A configured provider: its settings and the one Zoom client every resource shares.
+pub struct Ready {
+    pub settings: Settings,
+    pub client: ZoomClient,
+}
+
+#[derive(Clone)]
 enum Configured {
-    Ready(Arc<Settings>),
+    Ready(Arc<Ready>),
     /// Configuration values were unknown (they come from resources not yet applied).
     Unknown(Vec<&'static str>),
 }
 
 impl ProviderData {
-    /// The resolved settings, or a diagnostic explaining why the provider can't call Zoom.
-    pub fn settings(&self) -> Result<Arc<Settings>, Diagnostic> {
+    /// The configured client, or a diagnostic explaining why the provider can't call Zoom.
+    pub fn ready(&self) -> Result<Arc<Ready>, Diagnostic> {
         let guard = self.configured.read().unwrap_or_else(|e| e.into_inner());
         match guard.as_ref() {
             Some(Configured::Ready(s)) => Ok(s.clone()),
@@ -85,16 +99,28 @@ impl Provider for ZoomProvider {
     }
 
     async fn configure(&self, config: &Value, terraform_version: &str) -> Diagnostics {
-        let (resolved, diags) = config::resolve(config, &|k| std::env::var(k).ok());
+        let (resolved, mut diags) = config::resolve(config, &|k| std::env::var(k).ok());
         let configured = match resolved {
-            Resolved::Ready(s) => {
-                tracing::debug!(
-                    api_url = %s.api_url,
-                    terraform_version,
-                    "provider configured"
-                );
-                Some(Configured::Ready(Arc::new(*s)))
-            }
+            Resolved::Ready(s) => match ZoomClient::new(client_config(&s)) {
+                Ok(client) => {
+                    tracing::debug!(
+                        api_url = %s.api_url,
+                        terraform_version,
+                        "provider configured"
+                    );
+                    Some(Configured::Ready(Arc::new(Ready {
+                        settings: *s,
+                        client,
+                    })))
+                }
+                Err(e) => {
+                    diags.push(Diagnostic::error(
+                        "Could not set up the Zoom client",
+                        e.to_string(),
+                    ));
+                    None
+                }
+            },
             Resolved::Unknown(names) => Some(Configured::Unknown(names)),
             Resolved::Invalid => None,
         };
@@ -107,10 +133,41 @@ impl Provider for ZoomProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        Vec::new()
+        vec![
+            Arc::new(role::RoleResource::new(self.data.clone())),
+            Arc::new(role_membership::MembershipResource::new(self.data.clone())),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         Vec::new()
     }
+}
+
+/// Maps the provider block's settings onto the Zoom client's configuration.
+fn client_config(s: &Settings) -> ClientConfig {
+    let auth = match &s.credentials {
+        Credentials::ClientCredentials {
+            account_id,
+            client_id,
+            client_secret,
+        } => Auth::ClientCredentials {
+            account_id: account_id.clone(),
+            client_id: client_id.clone(),
+            client_secret: Secret::new(client_secret.clone()),
+            token_url: s.token_url.clone(),
+        },
+        Credentials::AccessToken(t) => Auth::AccessToken(Secret::new(t.clone())),
+    };
+    let mut c = ClientConfig::new(auth);
+    c.api_url = s.api_url.clone();
+    c.request_timeout = s.request_timeout;
+    c.retry_budget = s.retry_timeout;
+    c.max_attempts = s.max_attempts;
+    c.rate_limits = RateLimits {
+        light_per_second: s.rate_light,
+        medium_per_second: s.rate_medium,
+        ..RateLimits::default()
+    };
+    c
 }

@@ -55,14 +55,22 @@ fn missing(what: &str) -> Option<Terraform> {
 
 /// Terraform 1.15 (or the user's own), or `None` to skip.
 pub fn terraform() -> Option<Terraform> {
-    find("TF_ACC_TERRAFORM_PATH", ".tools/bin/terraform", Some("terraform"))
-        .or_else(|| missing("terraform"))
+    find(
+        "TF_ACC_TERRAFORM_PATH",
+        ".tools/bin/terraform",
+        Some("terraform"),
+    )
+    .or_else(|| missing("terraform"))
 }
 
 /// Terraform 1.0.3, or `None` to skip.
 pub fn terraform_1_0() -> Option<Terraform> {
-    find("TF_ACC_TERRAFORM_103_PATH", ".tools/bin/terraform-1.0.3", None)
-        .or_else(|| missing("terraform 1.0.3"))
+    find(
+        "TF_ACC_TERRAFORM_103_PATH",
+        ".tools/bin/terraform-1.0.3",
+        None,
+    )
+    .or_else(|| missing("terraform 1.0.3"))
 }
 
 /// The filesystem mirror and CLI config shared by every test in this process.
@@ -264,7 +272,9 @@ impl Workspace {
     /// The `values` of one resource in state, by address.
     pub fn resource_values(&self, address: &str) -> Option<serde_json::Value> {
         let state = self.state_json();
-        let resources = state["values"]["root_module"]["resources"].as_array()?.clone();
+        let resources = state["values"]["root_module"]["resources"]
+            .as_array()?
+            .clone();
         resources
             .into_iter()
             .find(|r| r["address"] == address)

@@ -1,0 +1,193 @@
+//! What one provider process remembers of Zoom so that a plan of N memberships costs one
+//! member traversal per role, not N: each role's member list is fetched once (single-flight:
+//! concurrent refreshes wait for the same traversal), then kept coherent with this
+//! process's own assigns and unassigns. The account's role list is cached the same way for
+//! plan-time checks. Also holds the plan-time registry that spots two memberships claiming
+//! one user for different roles.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::Mutex as AsyncMutex;
+
+use crate::zoom::{Error, Member, Role, ZoomClient};
+
+/// One role's members, as last seen plus our own writes since.
+#[derive(Clone, Debug, Default)]
+pub struct RoleMembers {
+    pub members: Vec<Member>,
+}
+
+impl RoleMembers {
+    /// The member whose id is `user_id`, or whose email matches `email` (any case).
+    pub fn find(&self, user_id: Option<&str>, email: Option<&str>) -> Option<&Member> {
+        self.members.iter().find(|m| {
+            user_id.is_some_and(|id| !id.is_empty() && m.id == id)
+                || email.is_some_and(|e| !m.email.is_empty() && m.email.eq_ignore_ascii_case(e))
+        })
+    }
+}
+
+/// `None` inside the mutex: not fetched yet. `Some(None)`: the role does not exist.
+type Slot = Arc<AsyncMutex<Option<Option<RoleMembers>>>>;
+
+/// Per-process caches in front of the Zoom client.
+#[derive(Default)]
+pub struct ZoomCache {
+    members: Mutex<HashMap<String, Slot>>,
+    roles: AsyncMutex<Option<Vec<Role>>>,
+    claims: Mutex<HashMap<String, Claim>>,
+}
+
+/// A membership's claim on a user during this process's plans.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claim {
+    pub role_id: String,
+    /// How the configuration named the user (email or id), for messages.
+    pub named_as: String,
+}
+
+impl ZoomCache {
+    fn slot(&self, role_id: &str) -> Slot {
+        let mut map = self.members.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(role_id.to_string()).or_default().clone()
+    }
+
+    /// The role's members (`None` if the role does not exist), traversing at most once per
+    /// process however many callers ask at the same time.
+    pub async fn role_members(
+        &self,
+        client: &ZoomClient,
+        role_id: &str,
+    ) -> Result<Option<RoleMembers>, Error> {
+        let slot = self.slot(role_id);
+        let mut guard = slot.lock().await;
+        if let Some(cached) = guard.as_ref() {
+            return Ok(cached.clone());
+        }
+        let fetched = match client.list_members(role_id).await {
+            Ok(members) => Some(RoleMembers { members }),
+            Err(e) if e.is_not_found() => None,
+            Err(e) => return Err(e),
+        };
+        *guard = Some(fetched.clone());
+        Ok(fetched)
+    }
+
+    /// Records that `member` now holds `role_id` (and, a user holding one role, no other
+    /// cached role).
+    pub async fn assigned(&self, role_id: &str, member: Member) {
+        let slots: Vec<(String, Slot)> = {
+            let map = self.members.lock().unwrap_or_else(|e| e.into_inner());
+            map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+        };
+        for (rid, slot) in slots {
+            let mut guard = slot.lock().await;
+            if let Some(Some(rm)) = guard.as_mut() {
+                rm.members.retain(|m| m.id != member.id);
+                if rid == role_id {
+                    rm.members.push(member.clone());
+                }
+            }
+        }
+    }
+
+    /// Records that the user left `role_id` (and fell back to Member, which we don't list).
+    pub async fn unassigned(&self, role_id: &str, user_id: &str) {
+        let slot = self.slot(role_id);
+        let mut guard = slot.lock().await;
+        if let Some(Some(rm)) = guard.as_mut() {
+            rm.members.retain(|m| m.id != user_id);
+        }
+    }
+
+    /// Forgets a role's members (after a role is deleted or re-created).
+    pub fn forget_role(&self, role_id: &str) {
+        let mut map = self.members.lock().unwrap_or_else(|e| e.into_inner());
+        map.remove(role_id);
+    }
+
+    /// The account's roles, listed once per process.
+    pub async fn roles(&self, client: &ZoomClient) -> Result<Vec<Role>, Error> {
+        let mut guard = self.roles.lock().await;
+        if let Some(roles) = guard.as_ref() {
+            return Ok(roles.clone());
+        }
+        let roles = client.list_roles(None).await?;
+        *guard = Some(roles.clone());
+        Ok(roles)
+    }
+
+    /// Records a role created or renamed by this process in the cached list.
+    pub async fn role_changed(&self, role: Role) {
+        let mut guard = self.roles.lock().await;
+        if let Some(roles) = guard.as_mut() {
+            roles.retain(|r| r.id != role.id);
+            roles.push(role);
+        }
+    }
+
+    /// Removes a deleted role from the cached list.
+    pub async fn role_deleted(&self, role_id: &str) {
+        let mut guard = self.roles.lock().await;
+        if let Some(roles) = guard.as_mut() {
+            roles.retain(|r| r.id != role_id);
+        }
+        drop(guard);
+        self.forget_role(role_id);
+    }
+
+    /// Claims `user_key` for `claim.role_id`; returns the conflicting earlier claim if
+    /// another membership already put the same user into a different role.
+    pub fn claim(&self, user_key: &str, claim: Claim) -> Option<Claim> {
+        let mut claims = self.claims.lock().unwrap_or_else(|e| e.into_inner());
+        match claims.get(user_key) {
+            Some(existing) if existing.role_id != claim.role_id => Some(existing.clone()),
+            Some(_) => None,
+            None => {
+                claims.insert(user_key.to_string(), claim);
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(id: &str, email: &str) -> Member {
+        Member {
+            id: id.into(),
+            email: email.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn find_matches_id_or_email_in_any_case() {
+        let rm = RoleMembers {
+            members: vec![member("u1", "Paul@Example.com")],
+        };
+        assert!(rm.find(Some("u1"), None).is_some());
+        assert!(rm.find(None, Some("paul@example.COM")).is_some());
+        assert!(rm.find(Some("u2"), Some("other@example.com")).is_none());
+        assert!(rm.find(Some(""), None).is_none());
+    }
+
+    #[test]
+    fn claims_conflict_only_across_roles() {
+        let c = ZoomCache::default();
+        let a = Claim {
+            role_id: "1".into(),
+            named_as: "paul@example.com".into(),
+        };
+        assert_eq!(c.claim("u1", a.clone()), None);
+        assert_eq!(c.claim("u1", a.clone()), None, "same role again is fine");
+        let b = Claim {
+            role_id: "r2".into(),
+            named_as: "u1".into(),
+        };
+        assert_eq!(c.claim("u1", b), Some(a));
+    }
+}

@@ -1,0 +1,529 @@
+//! `zoom_role`: a Zoom account role (name, description, privileges, type). Reads top to
+//! bottom as schema, validate, plan, create, read, update, delete, import.
+//!
+//! System roles (Owner "0", Admin "1", Member "2") exist on every account: they can be
+//! imported and, for Admin, their description and privileges managed. Zoom can't delete
+//! them, so destroying one only removes it from state, and the plan says so beforehand.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::errors::zoom_diag;
+use super::ProviderData;
+use crate::tfplugin::{
+    Attribute, Block, Diagnostic, Diagnostics, Plan, Resource, Schema, Type, Value,
+};
+use crate::zoom::{CreateRole, Role, UpdateRole};
+
+pub const OWNER: &str = "0";
+pub const ADMIN: &str = "1";
+pub const MEMBER: &str = "2";
+
+/// The name Zoom gives a system role id, if it is one.
+pub fn system_role_name(id: &str) -> Option<&'static str> {
+    match id {
+        OWNER => Some("Owner"),
+        ADMIN => Some("Admin"),
+        MEMBER => Some("Member"),
+        _ => None,
+    }
+}
+
+pub struct RoleResource {
+    data: Arc<ProviderData>,
+}
+
+impl RoleResource {
+    pub fn new(data: Arc<ProviderData>) -> RoleResource {
+        RoleResource { data }
+    }
+}
+
+// ---- schema ----------------------------------------------------------------------------
+
+pub fn schema() -> Schema {
+    Schema::new(
+        0,
+        Block::new(
+            "A Zoom account role: a named set of privileges that users can hold. Each user \
+             holds exactly one role; assign users with `zoom_role_membership`. The system \
+             roles Owner (`0`), Admin (`1`) and Member (`2`) can be imported; Zoom can't \
+             delete them, so destroying one only removes it from Terraform state.",
+            vec![
+                Attribute::string("id")
+                    .computed()
+                    .use_state_for_unknown()
+                    .describe("The role's Zoom id: `0`, `1`, `2` for the system roles, an opaque string for custom roles."),
+                Attribute::string("name")
+                    .required()
+                    .describe("The role's name, unique in the account (Zoom compares names without regard to case)."),
+                Attribute::string("description")
+                    .optional()
+                    .describe("A description shown in Zoom's admin pages."),
+                Attribute::new("privileges", Type::set(Type::String))
+                    .optional()
+                    .computed()
+                    .use_state_for_unknown()
+                    .describe("The role's privileges, such as `User:Read` or `Role:Edit`. When set, it is the role's whole list: privileges granted in Zoom but missing here are removed. When left out, Terraform records Zoom's list without managing it."),
+                Attribute::string("type")
+                    .optional()
+                    .computed()
+                    .use_state_for_unknown()
+                    .requires_replace()
+                    .describe("`common` (the default) for account roles or `iq` for Revenue Accelerator roles. Changing it creates a new role."),
+            ],
+        ),
+    )
+}
+
+// ---- validate --------------------------------------------------------------------------
+
+pub fn validate(config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    if let Some(name) = config.attr("name").as_str() {
+        if name.trim().is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    "Empty role name",
+                    "A Zoom role needs a name: set name to a non-empty string.",
+                )
+                .at_attr("name"),
+            );
+        }
+    }
+    if let Some(t) = config.attr("type").as_str() {
+        if t != "common" && t != "iq" {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid role type",
+                    format!("type {t:?} is not a Zoom role type: use \"common\" (account roles) or \"iq\" (Revenue Accelerator roles)."),
+                )
+                .at_attr("type"),
+            );
+        }
+    }
+    if let Some(items) = config.attr("privileges").elements() {
+        if items
+            .iter()
+            .any(|p| p.as_str().is_some_and(|s| s.trim().is_empty()))
+        {
+            diags.push(
+                Diagnostic::error(
+                    "Empty privilege",
+                    "privileges holds an empty string; privileges look like \"User:Read\".",
+                )
+                .at_attr("privileges"),
+            );
+        }
+    }
+    diags
+}
+
+// ---- plan ------------------------------------------------------------------------------
+
+async fn plan(data: &ProviderData, plan: &mut Plan) {
+    if plan.is_destroy() {
+        let id = plan.prior.attr("id").as_str().unwrap_or_default();
+        if let Some(name) = system_role_name(id) {
+            plan.diagnostics.push(Diagnostic::warning(
+                format!("The {name} role stays in Zoom"),
+                format!(
+                    "{name} (id {id}) is a system role that Zoom can't delete. Destroying this \
+                     zoom_role only removes it from Terraform state; the role, its privileges \
+                     and its members stay as they are in Zoom."
+                ),
+            ));
+        }
+        return;
+    }
+    if plan.is_create() && plan.config.attr("type").is_null() {
+        plan.planned.set_attr("type", "common");
+    }
+    if plan.is_update() {
+        let id = plan
+            .prior
+            .attr("id")
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if let Some(name) = system_role_name(&id) {
+            check_system_role_update(&id, name, plan);
+        }
+    }
+    if plan.diagnostics.has_errors() {
+        return;
+    }
+    // Zoom refuses a second role with the same name only at apply; say it at plan time.
+    let Some(name) = plan.planned.attr("name").as_str().map(str::to_string) else {
+        return;
+    };
+    let renamed = plan.prior.attr("name").as_str() != Some(name.as_str());
+    if !renamed {
+        return;
+    }
+    let Ok(ready) = data.ready() else {
+        return;
+    };
+    let own_id = plan.prior.attr("id").as_str();
+    match data.cache.roles(&ready.client).await {
+        Ok(roles) => {
+            if let Some(other) = roles
+                .iter()
+                .find(|r| r.name.eq_ignore_ascii_case(&name) && Some(r.id.as_str()) != own_id)
+            {
+                plan.diagnostics.push(
+                    Diagnostic::error(
+                        "Role name already in use",
+                        format!(
+                            "Zoom already has a role named {:?} (id {}). Role names are unique in \
+                             an account: choose another name, or bring the existing role under \
+                             Terraform with `terraform import <address> {}`.",
+                            other.name, other.id, other.id
+                        ),
+                    )
+                    .at_attr("name"),
+                );
+            }
+        }
+        Err(e) => plan.diagnostics.push(zoom_diag(&e, None)),
+    }
+}
+
+fn check_system_role_update(id: &str, name: &str, plan: &mut Plan) {
+    if !plan.requires_replace.is_empty() {
+        plan.diagnostics.push(
+            Diagnostic::error(
+                format!("The {name} role can't be replaced"),
+                format!("{name} (id {id}) is a system role: Zoom can neither delete it nor create another. Keep type as it is."),
+            )
+            .at_attr("type"),
+        );
+    }
+    let changed = |attr: &str| plan.planned.attr(attr) != plan.prior.attr(attr);
+    if changed("name") {
+        plan.diagnostics.push(
+            Diagnostic::error(
+                format!("The {name} role can't be renamed"),
+                format!("{name} (id {id}) is a system role; Zoom does not allow renaming it. Set name = {name:?}."),
+            )
+            .at_attr("name"),
+        );
+    }
+    if id != ADMIN && (changed("description") || changed("privileges")) {
+        plan.diagnostics.push(Diagnostic::error(
+            format!("The {name} role can't be changed"),
+            format!(
+                "Zoom does not allow updating the {name} role (id {id}) through its API. Only \
+                 Admin's description and privileges can be managed; make this configuration \
+                 match Zoom's values, or remove the resource."
+            ),
+        ));
+    }
+}
+
+// ---- create ----------------------------------------------------------------------------
+
+async fn create(
+    data: &ProviderData,
+    config: &Value,
+    planned: &Value,
+    diags: &mut Diagnostics,
+) -> Option<Value> {
+    let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
+    let req = CreateRole {
+        name: config.attr("name").as_str().unwrap_or_default().to_string(),
+        description: config.attr("description").as_str().map(str::to_string),
+        role_type: planned.attr("type").as_str().map(str::to_string),
+        privileges: config.attr("privileges").as_strings().unwrap_or_default(),
+    };
+    let mut role = match ready.client.create_role(&req).await {
+        Ok(r) => r,
+        Err(e) => {
+            diags.push(zoom_diag(&e, e.is_name_conflict().then_some("name")));
+            return None;
+        }
+    };
+    data.cache.role_changed(role.clone()).await;
+    if config.attr("privileges").is_null() && role.privileges.is_none() {
+        // Not managed, but the state must say what Zoom holds; ask once.
+        match ready.client.get_role(&role.id).await {
+            Ok(full) => role = full,
+            Err(e) => diags.push(Diagnostic::warning(
+                "Could not read the new role's privileges",
+                format!("{e} The next refresh will record them."),
+            )),
+        }
+    }
+    let mut state = planned.clone();
+    state.set_attr("id", role.id.as_str());
+    if state.attr("privileges").is_unknown() {
+        state.set_attr(
+            "privileges",
+            Value::string_set(role.privileges.unwrap_or_default()),
+        );
+    }
+    Some(state)
+}
+
+// ---- read ------------------------------------------------------------------------------
+
+async fn read(data: &ProviderData, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
+    let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
+    let id = state.attr("id").as_str()?.to_string();
+    match ready.client.get_role(&id).await {
+        Ok(role) => Some(state_from_role(state, &role)),
+        Err(e) if e.is_not_found() => {
+            tracing::info!(role_id = %id, "role no longer exists; removing it from state");
+            None
+        }
+        Err(e) => {
+            diags.push(zoom_diag(&e, None));
+            Some(state.clone())
+        }
+    }
+}
+
+/// The state after a refresh: Zoom's values, so changes made in Zoom show as drift. An
+/// empty description is no description; privileges left unmanaged are still recorded.
+fn state_from_role(prior: &Value, role: &Role) -> Value {
+    let mut s = prior.clone();
+    s.set_attr("id", role.id.as_str());
+    s.set_attr("name", role.name.as_str());
+    s.set_attr(
+        "description",
+        role.description.clone().filter(|d| !d.is_empty()),
+    );
+    if let Some(p) = &role.privileges {
+        s.set_attr("privileges", Value::string_set(p.iter().cloned()));
+    } else if s.attr("privileges").is_null() {
+        s.set_attr("privileges", Value::Set(Vec::new()));
+    }
+    match &role.role_type {
+        Some(t) => s.set_attr("type", t.as_str()),
+        None if s.attr("type").is_null() => s.set_attr("type", "common"),
+        None => {}
+    }
+    s
+}
+
+// ---- update ----------------------------------------------------------------------------
+
+async fn update(
+    data: &ProviderData,
+    prior: &Value,
+    config: &Value,
+    planned: &Value,
+    diags: &mut Diagnostics,
+) -> Option<Value> {
+    let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
+    let id = prior.attr("id").as_str()?.to_string();
+    let changed = |attr: &str| planned.attr(attr) != prior.attr(attr);
+    let req = UpdateRole {
+        name: changed("name").then(|| {
+            planned
+                .attr("name")
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        }),
+        description: changed("description").then(|| {
+            planned
+                .attr("description")
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        }),
+        privileges: (changed("privileges") && !config.attr("privileges").is_null())
+            .then(|| planned.attr("privileges").as_strings())
+            .flatten(),
+    };
+    if req != UpdateRole::default() {
+        if let Err(e) = ready.client.update_role(&id, &req).await {
+            diags.push(zoom_diag(&e, e.is_name_conflict().then_some("name")));
+            return None;
+        }
+    }
+    let mut state = planned.clone();
+    if state.attr("privileges").is_unknown() {
+        state.set_attr("privileges", prior.attr("privileges").clone());
+    }
+    if let Some(name) = state.attr("name").as_str() {
+        data.cache
+            .role_changed(Role {
+                id: id.clone(),
+                name: name.to_string(),
+                ..Default::default()
+            })
+            .await;
+    }
+    Some(state)
+}
+
+// ---- delete ----------------------------------------------------------------------------
+
+async fn delete(data: &ProviderData, prior: &Value, diags: &mut Diagnostics) {
+    let Some(id) = prior.attr("id").as_str() else {
+        return;
+    };
+    if system_role_name(id).is_some() {
+        tracing::info!(role_id = id, "system role removed from state only");
+        return;
+    }
+    let Ok(ready) = data.ready().map_err(|d| diags.push(d)) else {
+        return;
+    };
+    match ready.client.delete_role(id).await {
+        Ok(()) => {}
+        Err(e) if e.is_not_found() => {}
+        Err(e) => {
+            diags.push(zoom_diag(&e, None));
+            return;
+        }
+    }
+    data.cache.role_deleted(id).await;
+}
+
+// ---- import ----------------------------------------------------------------------------
+
+fn import(id: &str, diags: &mut Diagnostics) -> Option<Value> {
+    let id = id.trim();
+    if id.is_empty() || id.contains('/') || id.contains(char::is_whitespace) {
+        diags.push(Diagnostic::error(
+            "Invalid import ID",
+            format!(
+                "{id:?} is not a Zoom role id. Import a role by its id, e.g. `terraform import \
+                 zoom_role.admin 1` or the id shown by the zoom_roles data source."
+            ),
+        ));
+        return None;
+    }
+    Some(Value::object([
+        ("id", Value::from(id)),
+        ("name", Value::Null),
+        ("description", Value::Null),
+        ("privileges", Value::Null),
+        ("type", Value::Null),
+    ]))
+}
+
+#[async_trait]
+impl Resource for RoleResource {
+    fn type_name(&self) -> &'static str {
+        "zoom_role"
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        validate(config)
+    }
+
+    async fn plan(&self, p: &mut Plan) {
+        plan(&self.data, p).await
+    }
+
+    async fn create(
+        &self,
+        config: &Value,
+        planned: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        create(&self.data, config, planned, diags).await
+    }
+
+    async fn read(&self, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
+        read(&self.data, state, diags).await
+    }
+
+    async fn update(
+        &self,
+        prior: &Value,
+        config: &Value,
+        planned: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        update(&self.data, prior, config, planned, diags).await
+    }
+
+    async fn delete(&self, prior: &Value, diags: &mut Diagnostics) {
+        delete(&self.data, prior, diags).await
+    }
+
+    async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
+        import(id, diags)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(name: &str) -> Value {
+        Value::object([
+            ("id", Value::Null),
+            ("name", Value::from(name)),
+            ("description", Value::Null),
+            ("privileges", Value::Null),
+            ("type", Value::Null),
+        ])
+    }
+
+    #[test]
+    fn validate_catches_empty_name_bad_type_and_empty_privilege() {
+        assert!(validate(&config("Auditors")).is_empty());
+        let d = validate(&config("  "));
+        assert_eq!(d.0[0].summary, "Empty role name");
+        let mut c = config("x");
+        c.set_attr("type", "admin");
+        assert_eq!(validate(&c).0[0].summary, "Invalid role type");
+        c.set_attr("type", "iq");
+        c.set_attr("privileges", Value::string_set(["User:Read", ""]));
+        assert_eq!(validate(&c).0[0].summary, "Empty privilege");
+        c.set_attr("name", Value::Unknown);
+        c.set_attr("privileges", Value::Unknown);
+        assert!(validate(&c).is_empty(), "unknowns are not judged");
+    }
+
+    #[test]
+    fn refresh_normalises_empty_description_and_shows_renames() {
+        let mut prior = config("Auditors");
+        prior.set_attr("id", "r1");
+        let role = Role {
+            id: "r1".into(),
+            name: "Auditors".into(),
+            description: Some(String::new()),
+            role_type: None,
+            privileges: Some(vec!["User:Read".into()]),
+            total_members: None,
+        };
+        let s = state_from_role(&prior, &role);
+        assert!(s.attr("description").is_null());
+        assert_eq!(s.attr("type").as_str(), Some("common"));
+        assert_eq!(s.attr("privileges"), &Value::string_set(["User:Read"]));
+        let renamed = Role {
+            name: "Reviewers".into(),
+            ..role
+        };
+        assert_eq!(
+            state_from_role(&prior, &renamed).attr("name").as_str(),
+            Some("Reviewers"),
+            "a rename in Zoom shows as drift"
+        );
+    }
+
+    #[test]
+    fn import_ids() {
+        let mut d = Diagnostics::new();
+        assert!(import("1", &mut d).is_some());
+        assert!(import("RqBLcd1jLS9a7RBkbGtqn2A", &mut d).is_some());
+        assert!(d.is_empty());
+        for bad in ["", "1/abc", "a b"] {
+            let mut d = Diagnostics::new();
+            assert!(import(bad, &mut d).is_none(), "{bad:?}");
+            assert_eq!(d.0[0].summary, "Invalid import ID");
+        }
+    }
+}
