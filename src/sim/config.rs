@@ -120,6 +120,9 @@ impl FromStr for DeleteRolePolicy {
     }
 }
 
+/// Longest accepted token lifetime (one year), so expiry times cannot overflow.
+pub const MAX_TOKEN_LIFETIME_MS: u64 = 365 * 24 * 3_600_000;
+
 /// Behaviour and fault switches; all can change at runtime.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -196,6 +199,11 @@ impl Switches {
                 return Err(format!("{name} must be between 0 and 1, not {rate}"));
             }
         }
+        if self.token_lifetime_ms > MAX_TOKEN_LIFETIME_MS {
+            return Err(format!(
+                "token_lifetime_ms must be at most {MAX_TOKEN_LIFETIME_MS} (one year)"
+            ));
+        }
         if self.latency_min_ms > self.latency_max_ms {
             return Err(format!(
                 "latency_min_ms ({}) is above latency_max_ms ({})",
@@ -229,7 +237,7 @@ impl Switches {
 
     /// Set the token lifetime from seconds (fractions allowed).
     pub fn set_token_lifetime_secs(&mut self, secs: f64) -> Result<(), String> {
-        if !secs.is_finite() || secs < 0.0 {
+        if !secs.is_finite() || secs < 0.0 || secs * 1000.0 > MAX_TOKEN_LIFETIME_MS as f64 {
             return Err(format!("bad token lifetime {secs}"));
         }
         self.token_lifetime_ms = (secs * 1000.0).round() as u64;

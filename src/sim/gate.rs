@@ -189,10 +189,9 @@ fn decide(
     bearer: Option<&str>,
     now: Instant,
 ) -> Verdict {
-    let answer = |r: Response| Verdict::Answer(r);
     if route == TOKEN_ROUTE {
         return match injected_fault(sim, route, false, Category::Light) {
-            Some(r) => answer(r),
+            Some(r) => Verdict::Answer(r),
             None => Verdict::Proceed {
                 drop_after: drop_now(sim, route, false),
             },
@@ -204,29 +203,29 @@ fn decide(
         } else {
             StatusCode::NOT_FOUND
         };
-        return answer(ApiError::unknown_endpoint(status).into_response());
+        return Verdict::Answer(ApiError::unknown_endpoint(status).into_response());
     };
 
     let scopes = match sim.check_token(bearer, now) {
         Ok(scopes) => scopes,
-        Err(e) => return answer(e.into_response()),
+        Err(e) => return Verdict::Answer(e.into_response()),
     };
     if let Some(e) = missing_scope(sim, scopes.as_deref(), &info) {
-        return answer(e.into_response());
+        return Verdict::Answer(e.into_response());
     }
     if let Some(r) = injected_fault(sim, route, true, info.category) {
-        return answer(r);
+        return Verdict::Answer(r);
     }
     if sim.hit_daily(time::OffsetDateTime::now_utc().date()) {
         let limit = sim.switches.daily_limit.unwrap_or(0);
-        return answer(daily_limited(
+        return Verdict::Answer(daily_limited(
             info.category,
             limit,
             sim.switches.retry_after,
         ));
     }
     if let Some((limit, wait)) = sim.hit_qps(info.category, now) {
-        return answer(qps_limited(
+        return Verdict::Answer(qps_limited(
             info.category,
             limit,
             wait,
@@ -234,7 +233,7 @@ fn decide(
         ));
     }
     if info.mutation && sim.switches.unpaid {
-        return answer(ApiError::unpaid().into_response());
+        return Verdict::Answer(ApiError::unpaid().into_response());
     }
     Verdict::Proceed {
         drop_after: drop_now(sim, route, true),

@@ -248,7 +248,12 @@ impl Sim {
             }
         };
         window.count = window.count.saturating_add(1);
-        (window.count > limit).then(|| (limit, second.saturating_sub(now - start)))
+        (window.count > limit).then(|| {
+            (
+                limit,
+                second.saturating_sub(now.saturating_duration_since(start)),
+            )
+        })
     }
 
     /// Count a request against the daily cap; true when over it.

@@ -602,6 +602,14 @@ impl ZoomClient {
         match self.execute(&r, &mut st).await {
             Ok(_) => Ok(()),
             Err(e) if e.is_not_found() && st.ambiguous => Ok(()),
+            // Zoom may also answer "not a member" (code 300) to the retry: check who holds
+            // the user now rather than trusting the wording.
+            Err(e) if e.kind() == &ErrorKind::Validation && st.ambiguous => {
+                match self.get_user(member_id).await {
+                    Ok(u) if u.role_id.as_deref() != Some(role_id) => Ok(()),
+                    _ => Err(e),
+                }
+            }
             Err(e) => Err(e),
         }
     }

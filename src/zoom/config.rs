@@ -125,9 +125,11 @@ impl fmt::Debug for Auth {
 /// Zoom counts per account (shared by every app on it), per category, per second.
 /// A value of 0 turns client-side limiting off for that category.
 ///
-/// Requests are spaced evenly (one every `1/rate` seconds, no burst), so no one-second
-/// window ever holds more than `rate` requests: at Zoom's own limits the client waits
-/// instead of bouncing off 429s. If other apps share the account, set lower values.
+/// Requests are spaced evenly, one every `(1 s + window_margin) / rate` (no burst), so no
+/// one-second window ever holds more than `rate` requests even when the network delays
+/// one request by up to `window_margin` more than the next: at Zoom's own limits the
+/// client waits instead of bouncing off 429s. If other apps share the account, set lower
+/// values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RateLimits {
     /// Light category (get/update/delete role, unassign member, get user, create role).
@@ -136,7 +138,13 @@ pub struct RateLimits {
     pub medium_per_second: u32,
     /// Heavy category (no role operation uses it today).
     pub heavy_per_second: u32,
+    /// Allowance for jitter in network delay: the counting window is stretched by this
+    /// much (25 ms in the presets, a 2.5% lower throughput than the nominal rate).
+    pub window_margin: Duration,
 }
+
+/// Jitter allowance of the presets.
+pub const DEFAULT_WINDOW_MARGIN: Duration = Duration::from_millis(25);
 
 impl RateLimits {
     /// Zoom's Free plan: Light 4/s, Medium 2/s, Heavy 1/s.
@@ -145,6 +153,7 @@ impl RateLimits {
             light_per_second: 4,
             medium_per_second: 2,
             heavy_per_second: 1,
+            window_margin: DEFAULT_WINDOW_MARGIN,
         }
     }
 
@@ -154,6 +163,7 @@ impl RateLimits {
             light_per_second: 30,
             medium_per_second: 20,
             heavy_per_second: 10,
+            window_margin: DEFAULT_WINDOW_MARGIN,
         }
     }
 
@@ -163,6 +173,7 @@ impl RateLimits {
             light_per_second: 80,
             medium_per_second: 60,
             heavy_per_second: 40,
+            window_margin: DEFAULT_WINDOW_MARGIN,
         }
     }
 
@@ -172,6 +183,7 @@ impl RateLimits {
             light_per_second: 0,
             medium_per_second: 0,
             heavy_per_second: 0,
+            window_margin: DEFAULT_WINDOW_MARGIN,
         }
     }
 }

@@ -36,9 +36,14 @@ pub struct Bucket {
 impl Bucket {
     /// A bucket of `per_second` tokens per second holding at most `burst` (at least 1).
     pub fn new(per_second: u32, burst: u32) -> Self {
+        Self::with_window(per_second, burst, Duration::from_secs(1))
+    }
+
+    /// A bucket of `per_window` tokens per `window` holding at most `burst` (at least 1).
+    pub fn with_window(per_window: u32, burst: u32, window: Duration) -> Self {
         // Round the interval up: 1 s / 30 truncated would let 31 requests into a second.
-        let interval =
-            Duration::from_nanos(1_000_000_000u64.div_ceil(u64::from(per_second.max(1))));
+        let nanos = u64::try_from(window.as_nanos()).unwrap_or(u64::MAX);
+        let interval = Duration::from_nanos(nanos.div_ceil(u64::from(per_window.max(1))));
         Bucket {
             interval,
             tolerance: interval * (burst.max(1) - 1),
@@ -78,7 +83,8 @@ impl RateLimiter {
     pub(crate) fn new(limits: &RateLimits) -> Self {
         // Burst 1: requests are spaced by 1/rate, so any one-second window holds at most
         // `rate` of them, which is what Zoom counts.
-        let mk = |rate: u32| (rate > 0).then(|| Mutex::new(Bucket::new(rate, 1)));
+        let window = Duration::from_secs(1) + limits.window_margin;
+        let mk = |rate: u32| (rate > 0).then(|| Mutex::new(Bucket::with_window(rate, 1, window)));
         RateLimiter {
             light: mk(limits.light_per_second),
             medium: mk(limits.medium_per_second),
@@ -175,12 +181,25 @@ mod tests {
         }
     }
 
+    #[test]
+    fn window_margin_stretches_the_interval() {
+        let b = Bucket::with_window(20, 1, Duration::from_millis(1025));
+        assert_eq!(b.interval(), Duration::from_nanos(51_250_000));
+        // Delay jitter up to the margin cannot put 21 arrivals into one second: the 21st
+        // is sent 1025 ms after the 1st.
+        let t0 = Instant::now();
+        let mut b = b;
+        let last = (0..21).map(|_| b.reserve(t0)).last().unwrap();
+        assert_eq!(last - t0, Duration::from_millis(1025));
+    }
+
     #[tokio::test]
     async fn limiter_waits_and_zero_means_unlimited() {
         let l = RateLimiter::new(&RateLimits {
             light_per_second: 100,
             medium_per_second: 0,
             heavy_per_second: 1,
+            window_margin: Duration::ZERO,
         });
         let start = std::time::Instant::now();
         for _ in 0..1000 {
