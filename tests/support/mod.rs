@@ -2,4 +2,5 @@
 //! the way Terraform does (`plugin`).
 
 pub mod plugin;
+pub mod sim;
 pub mod terraform;
