@@ -48,8 +48,13 @@ fn create_update_move_and_destroy() {
     let auditors = zoom.role_id_by_name("Auditors").expect("role created");
     assert_eq!(zoom.role_of("user1@example.com"), "1");
     assert_eq!(zoom.role_of("u00002"), auditors);
-    let paul = ws.resource_values("zoom_role_membership.paul_admin").unwrap();
-    assert_eq!(paul["email"], "User1@Example.com", "state keeps the user's spelling");
+    let paul = ws
+        .resource_values("zoom_role_membership.paul_admin")
+        .unwrap();
+    assert_eq!(
+        paul["email"], "User1@Example.com",
+        "state keeps the user's spelling"
+    );
     assert_eq!(paul["user_id"], "u00001");
     assert_eq!(paul["id"], "1/u00001");
     let ann = ws.resource_values("zoom_role_membership.ann").unwrap();
@@ -59,16 +64,31 @@ fn create_update_move_and_destroy() {
     // Update in place.
     ws.config(&config(&zoom, "Auditors, read-only", "\"1\""));
     let plan = ws.plan().ok();
-    assert!(plan.stdout().contains("1 to change, 0 to destroy"), "{plan}");
+    assert!(
+        plan.stdout().contains("1 to change, 0 to destroy"),
+        "{plan}"
+    );
     ws.apply().ok();
-    assert_eq!(zoom.role_id_by_name("Auditors"), Some(auditors.clone()), "same role");
+    assert_eq!(
+        zoom.role_id_by_name("Auditors"),
+        Some(auditors.clone()),
+        "same role"
+    );
     ws.assert_plan_empty();
 
     // Move Paul from Admin to Auditors: in place, one assign, no unassign.
     zoom.reset_stats();
-    ws.config(&config(&zoom, "Auditors, read-only", "zoom_role.auditors.id"));
+    ws.config(&config(
+        &zoom,
+        "Auditors, read-only",
+        "zoom_role.auditors.id",
+    ));
     let plan = ws.plan().ok();
-    assert!(plan.stdout().contains("0 to add, 1 to change, 0 to destroy"), "{plan}");
+    assert!(
+        plan.stdout()
+            .contains("0 to add, 1 to change, 0 to destroy"),
+        "{plan}"
+    );
     ws.apply().ok();
     assert_eq!(zoom.role_of("user1@example.com"), auditors);
     assert_eq!(zoom.count(UNASSIGN), 0, "a move never unassigns");

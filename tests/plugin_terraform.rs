@@ -4,18 +4,28 @@
 
 mod support;
 
+use support::sim::{zoom, zoom_with_token};
 use support::terraform::{required_providers, terraform, terraform_1_0, Terraform, Workspace};
 
-fn provider_block(body: &str) -> String {
+/// Just the provider block: Terraform loads the provider but never configures it.
+fn provider_only(body: &str) -> String {
     format!(
         "{}\nprovider \"zoom\" {{\n{body}\n}}\n",
         required_providers()
     )
 }
 
+/// The provider block plus a resource, so Terraform validates and configures the provider.
+fn provider_block(body: &str) -> String {
+    format!(
+        "{}\nresource \"zoom_role\" \"example\" {{\n  name = \"Example\"\n}}\n",
+        provider_only(body)
+    )
+}
+
 fn schema_and_plan(tf: &Terraform) {
     let ws = Workspace::new(tf);
-    ws.config(&provider_block(
+    ws.config(&provider_only(
         "  access_token = \"not-used-without-resources\"\n  api_url      = \"http://127.0.0.1:9/v2\"",
     ));
     ws.init();
@@ -63,8 +73,13 @@ fn terraform_1_0_inits_validates_and_plans() {
 #[test]
 fn tf_log_debug_shows_provider_lines_as_debug_entries() {
     let Some(tf) = terraform() else { return };
+    let zoom = zoom(1);
     let mut ws = Workspace::new(&tf);
-    ws.config(&provider_block("  access_token = \"x\""));
+    ws.config(&format!(
+        "{}\n{}\nresource \"zoom_role\" \"example\" {{\n  name = \"Example\"\n}}\n",
+        required_providers(),
+        zoom.provider_block()
+    ));
     ws.init();
     ws.env("TF_LOG", "DEBUG");
     let run = ws.plan().ok();
@@ -78,6 +93,10 @@ fn tf_log_debug_shows_provider_lines_as_debug_entries() {
     assert!(
         !stderr.contains("\"@message\""),
         "JSON lines were parsed, not echoed"
+    );
+    assert!(
+        !stderr.contains("sim-secret"),
+        "the client secret never reaches the log"
     );
 }
 
@@ -173,13 +192,29 @@ fn credential_mistakes_are_clear_at_plan() {
 #[test]
 fn provider_values_unknown_at_plan_time_are_handled() {
     let Some(tf) = terraform() else { return };
+    let zoom = zoom_with_token(1, "static-token-for-tests");
     let ws = Workspace::new(&tf);
     ws.config(&format!(
-        "{}\nresource \"terraform_data\" \"token\" {{\n  input = \"made-later\"\n}}\n\nprovider \"zoom\" {{\n  access_token = terraform_data.token.output\n}}\n",
-        required_providers()
+        r#"{}
+resource "terraform_data" "token" {{
+  input = "static-token-for-tests"
+}}
+
+provider "zoom" {{
+  access_token = terraform_data.token.output
+  api_url      = "{}"
+}}
+
+resource "zoom_role" "example" {{
+  name = "Example"
+}}
+"#,
+        required_providers(),
+        zoom.sim.api_url()
     ));
     ws.init();
     ws.plan().ok();
     ws.apply().ok();
+    assert!(zoom.role_id_by_name("Example").is_some());
     ws.assert_plan_empty();
 }

@@ -24,6 +24,17 @@ pub fn zoom_with(users: usize, switches: impl FnOnce(&mut Switches)) -> Zoom {
     }
 }
 
+/// A simulator that also accepts a fixed access token.
+pub fn zoom_with_token(users: usize, token: &str) -> Zoom {
+    let config = SimConfig::default()
+        .with_users(users)
+        .with_seed(7)
+        .with_static_token(token);
+    Zoom {
+        sim: sim::spawn_in_thread(config).expect("start zoom-sim"),
+    }
+}
+
 impl Zoom {
     /// `provider "zoom"` with the simulator's client credentials.
     pub fn provider_block(&self) -> String {
