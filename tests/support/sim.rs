@@ -77,3 +77,68 @@ impl Zoom {
         self.sim.reset_stats();
     }
 }
+
+/// Changes made "outside Terraform": straight calls to the simulator's Zoom API, as an
+/// admin clicking in Zoom's pages would cause.
+impl Zoom {
+    fn call(&self, method: &str, path: &str, body: Option<serde_json::Value>) -> serde_json::Value {
+        let url = format!("{}{path}", self.sim.api_url());
+        let token = self.sim.issue_token();
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let mut req = reqwest::Client::new()
+                .request(method, &url)
+                .bearer_auth(token);
+            if let Some(b) = body {
+                req = req.json(&b);
+            }
+            let resp = req.send().await.expect("call zoom-sim");
+            let status = resp.status();
+            let text = resp.text().await.unwrap_or_default();
+            assert!(status.is_success(), "{url}: {status} {text}");
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+        })
+    }
+
+    /// Creates a custom role; returns its id.
+    pub fn create_role(&self, name: &str, privileges: &[&str]) -> String {
+        let r = self.call(
+            "POST",
+            "/roles",
+            Some(serde_json::json!({"name": name, "description": "", "privileges": privileges})),
+        );
+        r["id"].as_str().expect("role id").to_string()
+    }
+
+    /// Assigns users (ids) to a role, 30 per call as Zoom requires.
+    pub fn assign(&self, role_id: &str, user_ids: &[String]) {
+        for chunk in user_ids.chunks(30) {
+            let members: Vec<_> = chunk
+                .iter()
+                .map(|id| serde_json::json!({"id": id}))
+                .collect();
+            self.call(
+                "POST",
+                &format!("/roles/{role_id}/members"),
+                Some(serde_json::json!({ "members": members })),
+            );
+        }
+    }
+
+    pub fn delete_role(&self, role_id: &str) {
+        self.call("DELETE", &format!("/roles/{role_id}"), None);
+    }
+
+    pub fn update_role(&self, role_id: &str, patch: serde_json::Value) {
+        self.call("PATCH", &format!("/roles/{role_id}"), Some(patch));
+    }
+}
+
+/// Seeded user ids, `u00001` ..
+pub fn user_id(i: usize) -> String {
+    format!("u{i:05}")
+}

@@ -1,0 +1,170 @@
+//! Import through real Terraform: `terraform import` with both membership ID forms and a
+//! role id, `import {}` blocks, and `plan -generate-config-out` whose config then applies
+//! with an empty plan after. Each import is followed by an empty plan.
+
+mod support;
+
+use support::sim::{zoom, Zoom};
+use support::terraform::{required_providers, terraform, Workspace};
+
+/// Zoom as it was before Terraform: user1 is an Admin, user2 and user3 are in Support.
+fn existing_account() -> (Zoom, String) {
+    let zoom = zoom(4);
+    let support = zoom.create_role("Support", &["User:Read", "Report:Read"]);
+    zoom.assign("1", &["u00001".to_string()]);
+    zoom.assign(&support, &["u00002".to_string(), "u00003".to_string()]);
+    (zoom, support)
+}
+
+#[test]
+fn cli_import_with_both_id_forms_then_empty_plan() {
+    let Some(tf) = terraform() else { return };
+    let (zoom, support) = existing_account();
+    let ws = Workspace::new(&tf);
+    ws.config(&format!(
+        r#"{}
+{}
+resource "zoom_role" "support" {{
+  name       = "Support"
+  privileges = ["User:Read", "Report:Read"]
+}}
+
+resource "zoom_role_membership" "paul" {{
+  role_id = "1"
+  email   = "User1@example.com"
+}}
+
+resource "zoom_role_membership" "sam" {{
+  role_id = zoom_role.support.id
+  user_id = "u00002"
+}}
+"#,
+        required_providers(),
+        zoom.provider_block()
+    ));
+    ws.init();
+    let config = ws.read("main.tf");
+    ws.run(&["import", "-no-color", "zoom_role.support", &support])
+        .ok();
+    ws.run(&[
+        "import",
+        "-no-color",
+        "zoom_role_membership.paul",
+        "1/User1@example.com",
+    ])
+    .ok();
+    ws.run(&[
+        "import",
+        "-no-color",
+        "zoom_role_membership.sam",
+        &format!("{support}/u00002"),
+    ])
+    .ok();
+    let paul = ws.resource_values("zoom_role_membership.paul").unwrap();
+    assert_eq!(paul["user_id"], "u00001");
+    assert_eq!(paul["id"], "1/u00001");
+    let sam = ws.resource_values("zoom_role_membership.sam").unwrap();
+    assert_eq!(sam["email"], "user2@example.com");
+    ws.assert_plan_empty();
+
+    // A malformed ID, or one naming Owner/Member, is a clear error and imports nothing.
+    ws.config(&format!(
+        "{config}\nresource \"zoom_role_membership\" \"later\" {{\n  role_id = \"1\"\n  user_id = \"u00004\"\n}}\n"
+    ));
+    let run = ws
+        .run(&[
+            "import",
+            "-no-color",
+            "zoom_role_membership.later",
+            "1-u00001",
+        ])
+        .failed();
+    assert!(run.stderr().contains("Invalid import ID"), "{run}");
+    assert!(run.stderr().contains("<role_id>/<email>"), "{run}");
+    let run = ws
+        .run(&[
+            "import",
+            "-no-color",
+            "zoom_role_membership.later",
+            "2/u00004",
+        ])
+        .failed();
+    assert!(run.stderr().contains("Member role"), "{run}");
+    // Importing someone who doesn't hold the role finds nothing to import.
+    let run = ws
+        .run(&[
+            "import",
+            "-no-color",
+            "zoom_role_membership.later",
+            "1/u00004",
+        ])
+        .failed();
+    assert!(
+        run.stderr()
+            .contains("Cannot import non-existent remote object"),
+        "{run}"
+    );
+}
+
+#[test]
+fn import_blocks_and_generated_config_apply_with_empty_plan() {
+    let Some(tf) = terraform() else { return };
+    let (zoom, support) = existing_account();
+    let ws = Workspace::new(&tf);
+    ws.config(&format!(
+        r#"{}
+{}
+import {{
+  to = zoom_role.support
+  id = "{support}"
+}}
+
+import {{
+  to = zoom_role_membership.paul
+  id = "1/user1@example.com"
+}}
+
+import {{
+  to = zoom_role_membership.sam
+  id = "{support}/u00002"
+}}
+
+import {{
+  to = zoom_role_membership.kim
+  id = "{support}/user3@example.com"
+}}
+"#,
+        required_providers(),
+        zoom.provider_block()
+    ));
+    ws.init();
+    ws.run(&[
+        "plan",
+        "-no-color",
+        "-input=false",
+        "-generate-config-out=generated.tf",
+    ])
+    .ok();
+    let generated = ws.read("generated.tf");
+    assert!(
+        generated.contains("resource \"zoom_role_membership\" \"paul\""),
+        "{generated}"
+    );
+    assert!(generated.contains("user_id = \"u00001\""), "{generated}");
+    assert!(
+        generated.contains("email   = \"user1@example.com\""),
+        "{generated}"
+    );
+    let run = ws.apply().ok();
+    assert!(
+        run.stdout()
+            .contains("4 imported, 0 added, 0 changed, 0 destroyed"),
+        "{run}"
+    );
+    ws.assert_plan_empty();
+    assert_eq!(
+        zoom.role_of("u00003"),
+        support,
+        "import changed nothing in Zoom"
+    );
+}
