@@ -1,0 +1,230 @@
+//! Bad input through real Terraform: each mistake is a clear diagnostic, at plan time where
+//! Zoom can tell, pointing at the attribute, and the provider never panics. Table-driven:
+//! (what, configuration, command, expected summary, attribute the snippet shows).
+
+mod support;
+
+use support::sim::zoom;
+use support::terraform::{required_providers, terraform, Run, Workspace};
+
+#[derive(Clone, Copy)]
+enum Cmd {
+    Validate,
+    Plan,
+}
+
+struct Case {
+    what: &'static str,
+    hcl: &'static str,
+    cmd: Cmd,
+    summary: &'static str,
+    attr: Option<&'static str>,
+}
+
+const CASES: &[Case] = &[
+    Case {
+        what: "Owner role id",
+        hcl: r#"resource "zoom_role_membership" "x" {
+  role_id = "0"
+  email   = "user1@example.com"
+}"#,
+        cmd: Cmd::Validate,
+        summary: "The Owner role can't be assigned",
+        attr: Some("role_id"),
+    },
+    Case {
+        what: "Member role id",
+        hcl: r#"resource "zoom_role_membership" "x" {
+  role_id = "2"
+  email   = "user1@example.com"
+}"#,
+        cmd: Cmd::Validate,
+        summary: "The Member role can't be assigned",
+        attr: Some("role_id"),
+    },
+    Case {
+        what: "neither user_id nor email",
+        hcl: r#"resource "zoom_role_membership" "x" {
+  role_id = "1"
+}"#,
+        cmd: Cmd::Validate,
+        summary: "No user named",
+        attr: None,
+    },
+    Case {
+        what: "malformed email",
+        hcl: r#"resource "zoom_role_membership" "x" {
+  role_id = "1"
+  email   = "user1.example.com"
+}"#,
+        cmd: Cmd::Validate,
+        summary: "Malformed email",
+        attr: Some("email"),
+    },
+    Case {
+        what: "user_id and email naming different users",
+        hcl: r#"resource "zoom_role_membership" "x" {
+  role_id = "1"
+  user_id = "u00001"
+  email   = "user2@example.com"
+}"#,
+        cmd: Cmd::Plan,
+        summary: "user_id and email name different users",
+        attr: Some("email"),
+    },
+    Case {
+        what: "unknown user",
+        hcl: r#"resource "zoom_role_membership" "x" {
+  role_id = "1"
+  email   = "nobody@example.com"
+}"#,
+        cmd: Cmd::Plan,
+        summary: "User not found",
+        attr: Some("email"),
+    },
+    Case {
+        what: "unknown role",
+        hcl: r#"resource "zoom_role_membership" "x" {
+  role_id = "NoSuchRole123"
+  email   = "user1@example.com"
+}"#,
+        cmd: Cmd::Plan,
+        summary: "Role not found",
+        attr: Some("role_id"),
+    },
+    Case {
+        what: "duplicate role name",
+        hcl: r#"resource "zoom_role" "x" {
+  name = "admin"
+}"#,
+        cmd: Cmd::Plan,
+        summary: "Role name already in use",
+        attr: Some("name"),
+    },
+    Case {
+        what: "empty role name",
+        hcl: r#"resource "zoom_role" "x" {
+  name = ""
+}"#,
+        cmd: Cmd::Validate,
+        summary: "Empty role name",
+        attr: Some("name"),
+    },
+];
+
+fn run(ws: &Workspace, cmd: Cmd) -> Run {
+    match cmd {
+        Cmd::Validate => ws.run(&["validate", "-no-color"]),
+        Cmd::Plan => ws.plan(),
+    }
+}
+
+/// The diagnostic block that starts with `summary`: up to the next blank-line-separated
+/// "Error:" or the end.
+fn diagnostic_block<'a>(stderr: &'a str, summary: &str) -> Option<&'a str> {
+    let start = stderr.find(&format!("Error: {summary}"))?;
+    let rest = &stderr[start..];
+    let end = rest[1..].find("Error: ").map_or(rest.len(), |i| i + 1);
+    Some(&rest[..end])
+}
+
+fn assert_clean_failure(what: &str, run: &Run) {
+    assert!(!run.success(), "{what}: expected failure: {run}");
+    let stderr = run.stderr();
+    assert!(
+        !stderr.contains("panicked"),
+        "{what}: provider panicked: {run}"
+    );
+    assert!(
+        !stderr.contains("plugin exited"),
+        "{what}: provider crashed: {run}"
+    );
+    assert!(
+        !stderr.contains("rpc error"),
+        "{what}: transport error: {run}"
+    );
+}
+
+#[test]
+fn each_mistake_is_a_clear_diagnostic_at_the_attribute() {
+    let Some(tf) = terraform() else { return };
+    let zoom = zoom(5);
+    let ws = Workspace::new(&tf);
+    let header = format!("{}\n{}\n", required_providers(), zoom.provider_block());
+    ws.config(&header);
+    ws.init();
+    for case in CASES {
+        ws.config(&format!("{header}\n{}\n", case.hcl));
+        let run = run(&ws, case.cmd);
+        assert_clean_failure(case.what, &run);
+        let stderr = run.stderr();
+        let block = diagnostic_block(&stderr, case.summary)
+            .unwrap_or_else(|| panic!("{}: no {:?} diagnostic: {run}", case.what, case.summary));
+        if let Some(attr) = case.attr {
+            assert!(
+                block.contains(&format!("  {attr} ")),
+                "{}: diagnostic not at {attr}: {block}",
+                case.what
+            );
+        }
+    }
+}
+
+#[test]
+fn one_user_in_two_roles_is_refused_at_plan() {
+    let Some(tf) = terraform() else { return };
+    let zoom = zoom(3);
+    let ws = Workspace::new(&tf);
+    let reviewers = zoom.create_role("Reviewers", &["User:Read"]);
+    ws.config(&format!(
+        r#"{}
+{}
+resource "zoom_role_membership" "as_admin" {{
+  role_id = "1"
+  email   = "user3@example.com"
+}}
+
+resource "zoom_role_membership" "as_reviewer" {{
+  role_id = "{reviewers}"
+  user_id = "u00003"
+}}
+"#,
+        required_providers(),
+        zoom.provider_block()
+    ));
+    ws.init();
+    let run = ws.plan();
+    assert_clean_failure("two roles", &run);
+    let stderr = run.stderr();
+    let block = diagnostic_block(&stderr, "One user, two roles").unwrap_or_else(|| panic!("{run}"));
+    assert!(
+        block.contains("user3@example.com") && block.contains("u00003"),
+        "{block}"
+    );
+    assert!(block.contains("  role_id "), "at role_id: {block}");
+    assert_eq!(zoom.role_of("u00003"), "2", "nothing was applied");
+}
+
+#[test]
+fn an_account_that_cannot_manage_roles_fails_clearly_and_keeps_state() {
+    let Some(tf) = terraform() else { return };
+    let zoom = zoom(2);
+    let ws = Workspace::new(&tf);
+    ws.config(&format!(
+        "{}\n{}\nresource \"zoom_role\" \"x\" {{\n  name = \"Auditors\"\n}}\n",
+        required_providers(),
+        zoom.provider_block()
+    ));
+    ws.init();
+    zoom.sim.update_switches(|s| s.unpaid = true).unwrap();
+    let run = ws.apply();
+    assert_clean_failure("unpaid", &run);
+    let stderr = run.stderr();
+    assert!(stderr.contains("Zoom refused: permission or plan"), "{run}");
+    assert!(stderr.contains("paid"), "Zoom's message is shown: {run}");
+    assert_eq!(zoom.role_id_by_name("Auditors"), None);
+    // Once the account is upgraded, the same apply goes through.
+    zoom.sim.update_switches(|s| s.unpaid = false).unwrap();
+    ws.apply().ok();
+    ws.assert_plan_empty();
+}
