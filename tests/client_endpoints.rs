@@ -97,6 +97,13 @@ async fn create_role_with_an_empty_201_finds_the_role_by_name() {
         .unwrap();
     assert_eq!(role.id, in_sim.role.id);
     assert_eq!(c.stats().requests[&Operation::ListRoles], 1);
+    // The list has no privileges: the client reads the role in full.
+    assert_eq!(c.stats().requests[&Operation::GetRole], 1);
+    assert_eq!(
+        role.privileges,
+        Some(vec!["User:Read".to_owned(), "User:Edit".to_owned()])
+    );
+    assert_eq!(role.description.as_deref(), Some("desc"));
 }
 
 #[tokio::test]

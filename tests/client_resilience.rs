@@ -159,6 +159,7 @@ async fn mutations_whose_answers_are_lost_are_not_repeated_harmfully() {
     sim.push_fault(fault("POST /roles", FaultKind::Drop, 1));
     let r = c.create_role(&role("Lost answer")).await.unwrap();
     assert_eq!(r.name, "Lost answer");
+    assert_eq!(r.privileges, Some(vec!["User:Read".to_owned()]));
     assert_eq!(
         sim.state()
             .roles

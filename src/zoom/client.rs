@@ -304,7 +304,7 @@ impl ZoomClient {
                         .await
                     {
                         debug!(target: "zoom", role_id = %role.id, "create_role: found the role after a lost answer");
-                        return Ok(role);
+                        return Ok(self.complete_role(role, req).await);
                     }
                     match st.plan_retry(&e, None, &self.inner.backoff) {
                         Some(d) => tokio::time::sleep(d).await,
@@ -318,7 +318,7 @@ impl ZoomClient {
                         .find_role_by_name(&req.name, req.role_type.as_deref())
                         .await
                     {
-                        return Ok(role);
+                        return Ok(self.complete_role(role, req).await);
                     }
                     return Err(e);
                 }
@@ -354,7 +354,7 @@ impl ZoomClient {
                 .find_role_by_name(&req.name, req.role_type.as_deref())
                 .await?
             {
-                return Ok(role);
+                return Ok(self.complete_role(role, req).await);
             }
         }
         Err(Error::invalid_response(
@@ -365,6 +365,19 @@ impl ZoomClient {
                 req.name
             ),
         ))
+    }
+
+    /// A role found in the role list lacks its privileges: read it in full, or fill the
+    /// gaps from the create request if that read fails.
+    async fn complete_role(&self, found: Role, req: &CreateRole) -> Role {
+        match self.get_role(&found.id).await {
+            Ok(full) => full,
+            Err(_) => Role {
+                privileges: found.privileges.or_else(|| Some(req.privileges.clone())),
+                description: found.description.or_else(|| req.description.clone()),
+                ..found
+            },
+        }
     }
 
     /// The role named `name` (exact match first, else the only case-insensitive match).

@@ -23,7 +23,10 @@ mod retry;
 mod stats;
 
 pub use client::{ZoomClient, MAX_MEMBERS_PER_ASSIGN, MEMBERS_PAGE_SIZE};
-pub use config::{Auth, ClientConfig, RateLimits, Secret, DEFAULT_API_URL, DEFAULT_TOKEN_URL};
+pub use config::{
+    Auth, ClientConfig, RateLimits, Secret, DEFAULT_API_URL, DEFAULT_TOKEN_URL,
+    DEFAULT_WINDOW_MARGIN,
+};
 pub use error::{parse_scopes, Error, ErrorKind};
 pub use limiter::{Bucket, Category};
 pub use model::{AssignResult, CreateRole, Member, MemberRef, Role, UpdateRole, User};
