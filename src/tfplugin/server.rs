@@ -623,11 +623,13 @@ impl pb::provider_server::Provider for ProviderService {
             }
         };
         let imported_resources = match state {
-            Some(s) if !diags.has_errors() => vec![pb::import_resource_state::ImportedResource {
-                type_name: req.type_name.clone(),
-                state: encode(&entry.ty, &s),
-                ..Default::default()
-            }],
+            Some(s) if !diags.has_errors() && check_known(&s, "imported state", &mut diags) => {
+                vec![pb::import_resource_state::ImportedResource {
+                    type_name: req.type_name.clone(),
+                    state: encode(&entry.ty, &s),
+                    ..Default::default()
+                }]
+            }
             _ => Vec::new(),
         };
         Ok(Response::new(pb::import_resource_state::Response {
@@ -912,5 +914,213 @@ fn capabilities() -> pb::ServerCapabilities {
         get_provider_schema_optional: false,
         move_resource_state: false,
         generate_resource_config: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tfplugin::framework::Plan;
+    use async_trait::async_trait;
+    use pb::provider_server::Provider as _;
+
+    /// A resource whose create never finishes, and a provider serving it.
+    struct Slow;
+
+    #[async_trait]
+    impl Resource for Slow {
+        fn type_name(&self) -> &'static str {
+            "test_slow"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(0, Block::new("", vec![Attribute::string("id").computed()]))
+        }
+        async fn plan(&self, _: &mut Plan) {}
+        async fn create(&self, _: &Value, _: &Value, _: &mut Diagnostics) -> Option<Value> {
+            futures::future::pending().await
+        }
+        async fn read(&self, s: &Value, _: &mut Diagnostics) -> Option<Value> {
+            Some(s.clone())
+        }
+        async fn update(
+            &self,
+            _: &Value,
+            _: &Value,
+            p: &Value,
+            _: &mut Diagnostics,
+        ) -> Option<Value> {
+            Some(p.clone())
+        }
+        async fn delete(&self, _: &Value, _: &mut Diagnostics) {}
+        async fn import(&self, _: &str, _: &mut Diagnostics) -> Option<Value> {
+            Some(Value::Unknown)
+        }
+    }
+
+    struct TestProvider;
+
+    #[async_trait]
+    impl Provider for TestProvider {
+        fn type_name(&self) -> &'static str {
+            "test"
+        }
+        fn schema(&self) -> Schema {
+            Schema::default()
+        }
+        async fn configure(&self, _: &Value, _: &str) -> Diagnostics {
+            Diagnostics::new()
+        }
+        fn resources(&self) -> Vec<Arc<dyn Resource>> {
+            vec![Arc::new(Slow)]
+        }
+    }
+
+    fn service() -> Arc<ProviderService> {
+        Arc::new(ProviderService::new(Arc::new(TestProvider)))
+    }
+
+    fn dv(v: &Value) -> Option<pb::DynamicValue> {
+        let ty = Type::object([("id", Type::String)]);
+        encode(&ty, v)
+    }
+
+    #[tokio::test]
+    async fn stop_provider_cancels_work_in_flight() {
+        let svc = service();
+        let planned = Value::object([("id", Value::Unknown)]);
+        let worker = {
+            let svc = svc.clone();
+            tokio::spawn(async move {
+                svc.apply_resource_change(Request::new(pb::apply_resource_change::Request {
+                    type_name: "test_slow".into(),
+                    prior_state: dv(&Value::Null),
+                    planned_state: dv(&planned),
+                    config: dv(&Value::object([("id", Value::Null)])),
+                    ..Default::default()
+                }))
+                .await
+            })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(!worker.is_finished(), "create is in flight");
+        svc.stop_provider(Request::new(pb::stop_provider::Request {}))
+            .await
+            .unwrap();
+        let resp = tokio::time::timeout(std::time::Duration::from_secs(2), worker)
+            .await
+            .expect("stopped promptly")
+            .unwrap()
+            .unwrap()
+            .into_inner();
+        assert_eq!(resp.diagnostics.len(), 1);
+        assert_eq!(resp.diagnostics[0].summary, "Operation cancelled");
+        // Nothing was created, so the new state is null (not the unknown plan).
+        let ty = Type::object([("id", Type::String)]);
+        let state = value::decode(&ty, &resp.new_state.unwrap().msgpack, &[]).unwrap();
+        assert!(state.is_null());
+    }
+
+    #[tokio::test]
+    async fn an_unknown_state_from_a_resource_is_reported_not_sent() {
+        let svc = service();
+        let resp = svc
+            .import_resource_state(Request::new(pb::import_resource_state::Request {
+                type_name: "test_slow".into(),
+                id: "x".into(),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(resp.imported_resources.is_empty());
+        assert_eq!(
+            resp.diagnostics[0].summary,
+            "Provider returned an incomplete result"
+        );
+        let read = svc
+            .read_resource(Request::new(pb::read_resource::Request {
+                type_name: "test_slow".into(),
+                current_state: dv(&Value::object([("id", Value::Unknown)])),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(read.new_state.is_none());
+        assert_eq!(
+            read.diagnostics[0].summary,
+            "Provider returned an incomplete result"
+        );
+    }
+
+    #[tokio::test]
+    async fn unsupported_rpcs_answer_with_a_diagnostic() {
+        let svc = service();
+        let r = svc
+            .validate_ephemeral_resource_config(Request::new(Default::default()))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(r.diagnostics[0].summary.contains("not supported"));
+        let r = svc
+            .move_resource_state(Request::new(Default::default()))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(r.diagnostics[0].summary.contains("not supported"));
+        let r = svc
+            .call_function(Request::new(pb::call_function::Request {
+                name: "nope".into(),
+                arguments: vec![],
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(r.error.unwrap().text.contains("no function"));
+    }
+
+    #[tokio::test]
+    async fn unknown_types_and_garbage_values_are_diagnostics() {
+        let svc = service();
+        let r = svc
+            .read_resource(Request::new(pb::read_resource::Request {
+                type_name: "test_nope".into(),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(r.diagnostics[0].summary, "Unknown resource type");
+        let r = svc
+            .plan_resource_change(Request::new(pb::plan_resource_change::Request {
+                type_name: "test_slow".into(),
+                config: Some(pb::DynamicValue {
+                    msgpack: vec![0xc1, 0xff, 0x00],
+                    json: vec![],
+                }),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(r.diagnostics[0].summary.starts_with("Could not decode"));
+    }
+
+    #[tokio::test]
+    async fn schema_marks_descriptions_markdown_and_plan_destroy() {
+        let svc = service();
+        let r = svc
+            .get_provider_schema(Request::new(Default::default()))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(r.server_capabilities.unwrap().plan_destroy);
+        let attr = &r.resource_schemas["test_slow"]
+            .block
+            .as_ref()
+            .unwrap()
+            .attributes[0];
+        assert_eq!(attr.r#type, b"\"string\"");
+        assert!(attr.computed);
     }
 }
