@@ -47,7 +47,10 @@ async fn main() {
     startup.sort();
     rss.sort();
     println!("binary: {bin}");
-    println!("binary size: {:.1} MiB ({size} bytes)", size as f64 / 1048576.0);
+    println!(
+        "binary size: {:.1} MiB ({size} bytes)",
+        size as f64 / 1048576.0
+    );
     println!(
         "start to handshake line over {RUNS} runs: median {:.1} ms, p90 {:.1} ms, max {:.1} ms",
         percentile(&startup, 0.5).as_secs_f64() * 1e3,
