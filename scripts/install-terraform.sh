@@ -42,5 +42,7 @@ if [ ! -x "$tools/bin/terraform-1.0.3" ]; then
     "$tools/bin/terraform-1.0.3"
 fi
 
-TF_CLI_CONFIG_FILE=/dev/null "$tools/bin/terraform" version | head -n 1 >&2
-TF_CLI_CONFIG_FILE=/dev/null "$tools/bin/terraform-1.0.3" version | head -n 1 >&2
+for tf in "$tools/bin/terraform" "$tools/bin/terraform-1.0.3"; do
+  out="$(CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$tf" version 2>&1 || true)"
+  echo "${out%%$'\n'*}" >&2
+done
