@@ -7,7 +7,7 @@ terraform {
   }
 }
 
-# Credentials of a Server-to-Server OAuth app (see "Authentication" below).
+# Credentials of a Server-to-Server OAuth app (see "Authentication").
 provider "zoom" {
   account_id    = var.zoom_account_id
   client_id     = var.zoom_client_id

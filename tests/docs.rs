@@ -1,0 +1,358 @@
+//! The provider's documentation: this file owns `docs/index.md` and `docs/resources/*.md`,
+//! rendered from three sources: the schemas the provider serves (`ZoomProvider`), the
+//! Terraform files under `examples/`, and the prose templates under `docs-templates/`.
+//!
+//! `cargo test` checks that the files in `docs/` are exactly what would be rendered and
+//! fails naming each stale file; `UPDATE_DOCS=1 cargo test --test docs` (`make docs`)
+//! writes them instead.
+//!
+//! Pages: `docs-templates/index.md.tmpl` becomes `docs/index.md` (about the provider
+//! block), and each resource `zoom_NAME` needs `docs-templates/resources/NAME.md.tmpl`,
+//! which becomes `docs/resources/NAME.md`. Placeholders in templates:
+//!
+//! - `{{ name }}`: the page's subject, `zoom` or the resource type (`zoom_role`);
+//! - `{{ description }}`: the description in its schema;
+//! - `{{ schema }}`: a `## Schema` section with Required / Optional / Read-Only lists, as
+//!   the registry's tfplugindocs renders it;
+//! - `{{ example "examples/PATH" }}`: that file in a fenced block, `terraform` for `.tf`
+//!   and `shell` for `.sh`.
+//!
+//! Every file under `examples/provider` and `examples/resources` must appear on some page,
+//! and every `.tf` file under `examples/` must be left unchanged by `terraform fmt`.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use terraform_provider_zoom::provider::ZoomProvider;
+use terraform_provider_zoom::tfplugin::{Attribute, Provider, Schema, Type};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(root().join(rel))
+        .unwrap_or_else(|e| panic!("docs: can't read {rel}: {e}"))
+}
+
+/// What a page documents.
+struct Subject {
+    name: String,
+    schema: Schema,
+}
+
+/// One generated page: where it goes and its content.
+struct Page {
+    path: String,
+    content: String,
+}
+
+/// Renders every page; also returns the example files the pages embedded.
+fn render_all() -> (Vec<Page>, BTreeSet<String>) {
+    let provider = ZoomProvider::new();
+    let mut used = BTreeSet::new();
+    let mut pages = vec![Page {
+        path: "docs/index.md".to_string(),
+        content: render(
+            "docs-templates/index.md.tmpl",
+            &Subject {
+                name: provider.type_name().to_string(),
+                schema: provider.schema(),
+            },
+            &mut used,
+        ),
+    }];
+    let prefix = format!("{}_", provider.type_name());
+    for resource in provider.resources() {
+        let type_name = resource.type_name();
+        let short = type_name.strip_prefix(&prefix).unwrap_or(type_name);
+        let template = format!("docs-templates/resources/{short}.md.tmpl");
+        assert!(
+            root().join(&template).exists(),
+            "docs: resource {type_name} has no page template: create {template} \
+             (copy a neighbour) and run `make docs`"
+        );
+        let subject = Subject {
+            name: type_name.to_string(),
+            schema: resource.schema(),
+        };
+        pages.push(Page {
+            path: format!("docs/resources/{short}.md"),
+            content: render(&template, &subject, &mut used),
+        });
+    }
+    (pages, used)
+}
+
+/// Substitutes the placeholders of one template.
+fn render(template: &str, subject: &Subject, used: &mut BTreeSet<String>) -> String {
+    let text = read(template);
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find("}}")
+            .unwrap_or_else(|| panic!("docs: {template}: `{{{{` without `}}}}`"))
+            + start;
+        let placeholder = rest[start + 2..end].trim();
+        out.push_str(&expand(template, placeholder, subject, used));
+        rest = &rest[end + 2..];
+    }
+    out.push_str(rest);
+    format!("{}\n", out.trim_end())
+}
+
+fn expand(
+    template: &str,
+    placeholder: &str,
+    subject: &Subject,
+    used: &mut BTreeSet<String>,
+) -> String {
+    let (word, arg) = match placeholder.split_once(char::is_whitespace) {
+        Some((w, a)) => (w, Some(a.trim().trim_matches('"'))),
+        None => (placeholder, None),
+    };
+    match (word, arg) {
+        ("name", None) => subject.name.clone(),
+        ("description", None) => subject.schema.block.description.trim().to_string(),
+        ("schema", None) => schema_section(template, &subject.schema),
+        ("example", Some(path)) => {
+            used.insert(path.to_string());
+            example(path)
+        }
+        _ => panic!(
+            "docs: {template}: unknown placeholder `{{{{ {placeholder} }}}}`; use name, \
+             description, schema or example \"examples/...\""
+        ),
+    }
+}
+
+/// An example file as a fenced code block.
+fn example(path: &str) -> String {
+    let lang = match Path::new(path).extension().and_then(|e| e.to_str()) {
+        Some("tf") => "terraform",
+        Some("sh") => "shell",
+        _ => panic!("docs: don't know how to show {path}: examples are .tf or .sh files"),
+    };
+    format!("```{lang}\n{}\n```", read(path).trim_end())
+}
+
+/// The `## Schema` section: attributes by kind, each sorted by name.
+fn schema_section(template: &str, schema: &Schema) -> String {
+    assert!(
+        schema.block.blocks.is_empty(),
+        "docs: {template}: the schema has nested blocks, which this renderer doesn't show yet"
+    );
+    let mut attrs: Vec<&Attribute> = schema.block.attributes.iter().collect();
+    attrs.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut out = String::from("<!-- schema generated from the provider's code -->\n## Schema\n");
+    for title in ["Required", "Optional", "Read-Only"] {
+        let items: Vec<&&Attribute> = attrs.iter().filter(|a| section(a) == title).collect();
+        if items.is_empty() {
+            continue;
+        }
+        write!(out, "\n### {title}\n\n").unwrap();
+        for a in items {
+            out.push_str(&attribute_line(a));
+            out.push('\n');
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// Where tfplugindocs lists an attribute: optional+computed counts as Optional.
+fn section(a: &Attribute) -> &'static str {
+    if a.required {
+        "Required"
+    } else if a.optional {
+        "Optional"
+    } else {
+        "Read-Only"
+    }
+}
+
+/// `- `name` (String, Sensitive) Description.`
+fn attribute_line(a: &Attribute) -> String {
+    let mut flags = vec![type_name(&a.ty)];
+    if a.sensitive {
+        flags.push("Sensitive".to_string());
+    }
+    if a.deprecated {
+        flags.push("Deprecated".to_string());
+    }
+    let line = format!(
+        "- `{}` ({}) {}",
+        a.name,
+        flags.join(", "),
+        a.description.trim()
+    );
+    line.trim_end().to_string()
+}
+
+fn type_name(ty: &Type) -> String {
+    match ty {
+        Type::String => "String".to_string(),
+        Type::Number => "Number".to_string(),
+        Type::Bool => "Boolean".to_string(),
+        Type::List(t) => format!("List of {}", type_name(t)),
+        Type::Set(t) => format!("Set of {}", type_name(t)),
+        Type::Map(t) => format!("Map of {}", type_name(t)),
+        Type::Object(_) => "Object".to_string(),
+        Type::Tuple(_) => "Tuple".to_string(),
+        Type::Dynamic => "Dynamic".to_string(),
+    }
+}
+
+/// Generated pages in `docs/resources` that no resource renders any more.
+fn orphans(pages: &[Page]) -> Vec<String> {
+    let generated: BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    let Ok(entries) = std::fs::read_dir(root().join("docs/resources")) else {
+        return Vec::new();
+    };
+    let mut found: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| format!("docs/resources/{}", e.file_name().to_string_lossy()))
+        .filter(|p| p.ends_with(".md") && !generated.contains(p.as_str()))
+        .collect();
+    found.sort();
+    found
+}
+
+/// The first line where `want` and `have` differ, for the failure message.
+fn first_difference(want: &str, have: &str) -> String {
+    let (mut w, mut h) = (want.lines(), have.lines());
+    for n in 1.. {
+        match (w.next(), h.next()) {
+            (None, None) => return "only line endings differ".to_string(),
+            (a, b) if a == b => continue,
+            (a, b) => {
+                return format!(
+                    "line {n}: docs/ has {:?}, would be {:?}",
+                    b.unwrap_or("<end of file>"),
+                    a.unwrap_or("<end of file>")
+                )
+            }
+        }
+    }
+    unreachable!()
+}
+
+#[test]
+fn docs_are_up_to_date() {
+    let (pages, _) = render_all();
+    let update = std::env::var("UPDATE_DOCS").is_ok_and(|v| !v.is_empty() && v != "0");
+    if update {
+        for page in &pages {
+            let path = root().join(&page.path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &page.content)
+                .unwrap_or_else(|e| panic!("docs: can't write {}: {e}", page.path));
+        }
+        for orphan in orphans(&pages) {
+            std::fs::remove_file(root().join(&orphan)).unwrap();
+            eprintln!("docs: removed {orphan}, which no resource renders");
+        }
+        return;
+    }
+    let mut stale = Vec::new();
+    for page in &pages {
+        match std::fs::read_to_string(root().join(&page.path)) {
+            Ok(have) if have == page.content => {}
+            Ok(have) => stale.push(format!(
+                "{} is out of date ({})",
+                page.path,
+                first_difference(&page.content, &have)
+            )),
+            Err(_) => stale.push(format!("{} is missing", page.path)),
+        }
+    }
+    for orphan in orphans(&pages) {
+        stale.push(format!(
+            "{orphan} documents no resource the provider serves"
+        ));
+    }
+    assert!(
+        stale.is_empty(),
+        "\n\ndocs/ is not what the provider's schema, examples/ and docs-templates/ \
+         render:\n  {}\n\nRun `make docs` (UPDATE_DOCS=1 cargo test --test docs) and commit \
+         docs/. Edit docs-templates/ or examples/, not docs/: it is generated.\n",
+        stale.join("\n  ")
+    );
+}
+
+/// Example files under `dir` (relative to the repository), recursively.
+fn files_under(dir: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut todo = vec![PathBuf::from(dir)];
+    while let Some(d) = todo.pop() {
+        let Ok(entries) = std::fs::read_dir(root().join(&d)) else {
+            continue;
+        };
+        for e in entries.filter_map(|e| e.ok()) {
+            let rel = d.join(e.file_name());
+            if e.path().is_dir() {
+                todo.push(rel);
+            } else {
+                out.push(rel.to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_example_is_on_a_page() {
+    let (_, used) = render_all();
+    let unused: Vec<String> = ["examples/provider", "examples/resources"]
+        .into_iter()
+        .flat_map(files_under)
+        .filter(|f| !used.contains(f))
+        .collect();
+    assert!(
+        unused.is_empty(),
+        "these examples appear on no page; add {{{{ example \"...\" }}}} to a template in \
+         docs-templates/ (or delete them), then run `make docs`: {unused:?}"
+    );
+}
+
+/// Terraform for `terraform fmt`: `TF_ACC_TERRAFORM_PATH`, else `.tools/bin/terraform`.
+/// Without one the check is skipped, except with `CI=true`, where it fails.
+fn terraform() -> Option<PathBuf> {
+    let found = std::env::var_os("TF_ACC_TERRAFORM_PATH")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| Some(root().join(".tools/bin/terraform")).filter(|p| p.exists()));
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "terraform not found and CI=true: run `make tools`"
+        );
+        eprintln!("skipping: terraform not found (run `make tools`)");
+    }
+    found
+}
+
+#[test]
+fn examples_are_terraform_fmt_clean() {
+    let Some(terraform) = terraform() else {
+        return;
+    };
+    let out = Command::new(terraform)
+        .args(["fmt", "-check", "-recursive", "-diff", "examples"])
+        .current_dir(root())
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .env("CHECKPOINT_DISABLE", "1")
+        .output()
+        .expect("run terraform fmt");
+    assert!(
+        out.status.success(),
+        "examples/ is not formatted as `terraform fmt` would; run `terraform fmt -recursive \
+         examples/` (and then `make docs`):\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
