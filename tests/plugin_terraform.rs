@@ -218,3 +218,46 @@ resource "zoom_role" "example" {{
     assert!(zoom.role_id_by_name("Example").is_some());
     ws.assert_plan_empty();
 }
+
+#[test]
+fn debug_mode_serves_terraform_through_tf_reattach_providers() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let Some(tf) = terraform() else { return };
+    let zoom = zoom(2);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_terraform-provider-zoom"))
+        .arg("--debug")
+        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reattach = String::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if let Some(rest) = line.trim().strip_prefix("TF_REATTACH_PROVIDERS='") {
+            reattach = rest.trim_end_matches('\'').to_string();
+            break;
+        }
+    }
+    let parsed: serde_json::Value = serde_json::from_str(&reattach).expect("reattach JSON");
+    let entry = &parsed["registry.terraform.io/zoom-community/zoom"];
+    assert_eq!(entry["ProtocolVersion"], 6);
+    assert_eq!(entry["Pid"], child.id());
+
+    let mut ws = Workspace::new(&tf);
+    ws.env("TF_REATTACH_PROVIDERS", &reattach);
+    ws.config(&format!(
+        "{}\n{}\nresource \"zoom_role_membership\" \"m\" {{\n  role_id = \"1\"\n  email   = \"user2@example.com\"\n}}\n",
+        required_providers(),
+        zoom.provider_block()
+    ));
+    ws.init();
+    ws.apply().ok();
+    let still_running = child.try_wait().unwrap().is_none();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(zoom.role_of("u00002"), "1");
+    assert!(still_running, "a debug provider outlives the Terraform run");
+}
