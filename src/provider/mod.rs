@@ -13,7 +13,7 @@ use std::sync::{Arc, RwLock};
 use async_trait::async_trait;
 
 use crate::tfplugin::{DataSource, Diagnostic, Diagnostics, Provider, Resource, Schema, Value};
-use crate::zoom::{Auth, ClientConfig, RateLimits, Secret, ZoomClient};
+use crate::zoom::{AssignBatcher, Auth, ClientConfig, RateLimits, Secret, ZoomClient};
 use cache::ZoomCache;
 use config::{Credentials, Resolved, Settings};
 
@@ -32,6 +32,8 @@ pub struct ProviderData {
 pub struct Ready {
     pub settings: Settings,
     pub client: ZoomClient,
+    /// Coalesces concurrent assignments into one call per role (up to 30 members).
+    pub batcher: AssignBatcher,
 }
 
 #[derive(Clone)]
@@ -110,6 +112,7 @@ impl Provider for ZoomProvider {
                     );
                     Some(Configured::Ready(Arc::new(Ready {
                         settings: *s,
+                        batcher: AssignBatcher::new(client.clone()),
                         client,
                     })))
                 }

@@ -364,8 +364,10 @@ async fn assign(
             }
         }
     };
-    if let Err(e) = client
-        .assign_members(&role_id, &[MemberRef::Id(user_id.clone())])
+    // Concurrent memberships of this role share assign calls (see zoom::AssignBatcher).
+    if let Err(e) = ready
+        .batcher
+        .assign(&role_id, MemberRef::Id(user_id.clone()))
         .await
     {
         let attr = match (e.kind(), e.zoom_code()) {

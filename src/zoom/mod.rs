@@ -14,6 +14,7 @@
 //! ```
 
 mod auth;
+mod batch;
 mod client;
 mod config;
 mod error;
@@ -22,6 +23,7 @@ mod model;
 mod retry;
 mod stats;
 
+pub use batch::AssignBatcher;
 pub use client::{ZoomClient, MAX_MEMBERS_PER_ASSIGN, MEMBERS_PAGE_SIZE};
 pub use config::{
     Auth, ClientConfig, RateLimits, Secret, DEFAULT_API_URL, DEFAULT_TOKEN_URL,
