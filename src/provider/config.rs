@@ -16,8 +16,8 @@ const STRING_SETTINGS: &[(&str, &str, bool, &str)] = &[
         "account_id",
         "ZOOM_ACCOUNT_ID",
         false,
-        "Account ID of the Zoom Server-to-Server OAuth app. Can also be set with the \
-         `ZOOM_ACCOUNT_ID` environment variable.",
+        "Account ID of the Zoom Server-to-Server OAuth app. Can also be set with \
+         `ZOOM_ACCOUNT_ID`.",
     ),
     (
         "client_id",
@@ -37,15 +37,17 @@ const STRING_SETTINGS: &[(&str, &str, bool, &str)] = &[
         "ZOOM_ACCESS_TOKEN",
         true,
         "A ready-made OAuth access token, instead of `account_id`, `client_id` and \
-         `client_secret`. It is not renewed, so a run must finish before it expires \
-         (Zoom tokens last an hour). Can also be set with `ZOOM_ACCESS_TOKEN`.",
+         `client_secret` (not together with them in this block). It is not renewed, so a run \
+         must finish before it expires (Zoom tokens last an hour). Can also be set with \
+         `ZOOM_ACCESS_TOKEN`; when the environment holds complete client credentials too, \
+         they are used instead.",
     ),
     (
         "api_url",
         "ZOOM_API_URL",
         false,
-        "Base URL of Zoom's REST API. Defaults to `https://api.zoom.us/v2`; point it at \
-         `zoom-sim` for testing. Can also be set with `ZOOM_API_URL`.",
+        "Base URL of Zoom's REST API. Defaults to `https://api.zoom.us/v2`; point it at the \
+         bundled Zoom simulator for testing. Can also be set with `ZOOM_API_URL`.",
     ),
     (
         "token_url",
@@ -70,7 +72,8 @@ const NUMBER_SETTINGS: &[(&str, &str)] = &[
     ),
     (
         "max_attempts",
-        "Most attempts for one API operation, the first included. Defaults to 8.",
+        "Most attempts for one API operation, the first included (a whole number, at least \
+         1). Defaults to 8.",
     ),
     (
         "rate_limit_light",
@@ -99,8 +102,9 @@ pub fn schema() -> Schema {
         })
         .collect();
     attributes.push(Attribute::string("rate_limit_plan").optional().describe(
-        "Zoom plan whose per-second rate limits the provider stays under: `free`, `pro` or \
-         `business`. Defaults to `pro` (Light 30/s, Medium 20/s).",
+        "Zoom plan whose per-second rate limits the provider stays under: `free` (Light 4/s, \
+         Medium 2/s), `pro` (30/s, 20/s) or `business` (80/s, 60/s; also for Enterprise). \
+         Defaults to `pro`.",
     ));
     attributes.extend(
         NUMBER_SETTINGS

@@ -393,7 +393,7 @@ fn import(id: &str, diags: &mut Diagnostics) -> Option<Value> {
             "Invalid import ID",
             format!(
                 "{id:?} is not a Zoom role id. Import a role by its id, e.g. `terraform import \
-                 zoom_role.admin 1` or the id shown by the zoom_roles data source."
+                 zoom_role.admin 1` (Admin), or a custom role's id from Zoom's admin pages."
             ),
         ));
         return None;

@@ -45,7 +45,7 @@ pub fn schema() -> Schema {
             vec![
                 Attribute::string("id")
                     .computed()
-                    .describe("`<role_id>/<user_id>`."),
+                    .describe("`<role_id>/<user_id>`. Import takes this form or `<role_id>/<email>`."),
                 Attribute::string("role_id")
                     .required()
                     .describe("The role to hold: `1` for Admin, or a custom role's id (e.g. `zoom_role.auditors.id`). Owner (`0`) and Member (`2`) can't be assigned through Zoom's API: Member is what destroying a membership returns a user to."),
@@ -54,13 +54,13 @@ pub fn schema() -> Schema {
                     .computed()
                     .use_state_for_unknown()
                     .requires_replace()
-                    .describe("The user's Zoom id. Set this or `email`; the other is filled in."),
+                    .describe("The user's Zoom id. Set this or `email`; the other is filled in. Naming another user replaces the membership."),
                 Attribute::string("email")
                     .optional()
                     .computed()
                     .use_state_for_unknown()
                     .requires_replace()
-                    .describe("The user's email, compared without regard to case; state keeps your spelling. Set this or `user_id`; the other is filled in."),
+                    .describe("The user's email, compared without regard to case; state keeps your spelling. Set this or `user_id`; the other is filled in. Naming another user replaces the membership; changing only the case does not."),
             ],
         ),
     )
@@ -218,8 +218,8 @@ async fn check_against_zoom(
                         "Role not found",
                         format!(
                             "Zoom has no role with id {role_id:?}. Use \"1\" for Admin, or a custom \
-                             role's id (the zoom_roles data source lists them, or reference a \
-                             zoom_role resource's id)."
+                             role's id: reference a zoom_role resource's id, or find it in Zoom's \
+                             admin pages (User Management > Roles)."
                         ),
                     )
                     .at_attr("role_id"),
