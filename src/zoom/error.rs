@@ -563,7 +563,9 @@ fn default_advice(e: &Inner, auth: AuthMode, endpoint: Endpoint) -> Option<Strin
              Zoom resumes these requests at 00:00 GMT. Try again after that."
             .to_owned(),
         ErrorKind::RateLimited { daily: false } => "Zoom kept rate-limiting the request past the retry budget: \
-             lower rate_limits (the account's limits are shared by all its apps) or raise retry_budget."
+             lower rate_limits (the provider's rate_limit_light and rate_limit_medium; the \
+             account's limits are shared by all its apps) or raise retry_budget (the provider's \
+             retry_timeout)."
             .to_owned(),
         ErrorKind::Transient => "This looked temporary but outlasted the retries: try again later; if it \
              persists check api_url, the network, and Zoom's status page."
