@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::error::{ApiError, ApiResult};
-use super::model::{MemberQuery, MemberRef, NewRole, RolePatch, RoleWithCount};
+use super::model::{MemberQuery, MemberRef, NewRole, RolePatch, RoleWithCount, UserQuery};
 use super::state::App;
 
 /// `Path` whose rejections are Zoom errors.
@@ -177,6 +177,17 @@ pub(crate) async fn unassign_member(
         .dir
         .unassign(&role_id, &member_id, Instant::now())?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+pub(crate) async fn list_users(
+    State(app): State<App>,
+    ZQuery(query): ZQuery<UserQuery>,
+) -> ApiResult<Json<Value>> {
+    let mut guard = app.lock();
+    let sim = &mut *guard;
+    let token = sim.random_string(32);
+    let page = sim.dir.list_users(&query, Instant::now(), || token)?;
+    Ok(Json(json!(page)))
 }
 
 pub(crate) async fn get_user(

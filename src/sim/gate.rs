@@ -52,6 +52,7 @@ pub(crate) fn route_info(method: &Method, template: &str) -> Option<RouteInfo> {
         ("DELETE", "/roles/{roleId}/members/{memberId}") => {
             (Light, "role:write:admin", "role:delete:member:admin")
         }
+        ("GET", "/users") => (Medium, "user:read:admin", "user:read:list_users:admin"),
         ("GET", "/users/{userId}") => (Light, "user:read:admin", "user:read:user:admin"),
         _ => return None,
     };
@@ -79,6 +80,7 @@ pub(crate) fn template_of(path: &str) -> Option<&'static str> {
         ["roles", _] => Some("/roles/{roleId}"),
         ["roles", _, "members"] => Some("/roles/{roleId}/members"),
         ["roles", _, "members", _] => Some("/roles/{roleId}/members/{memberId}"),
+        ["users"] => Some("/users"),
         ["users", _] => Some("/users/{userId}"),
         _ => None,
     }

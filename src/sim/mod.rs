@@ -70,6 +70,7 @@ fn router(app: App) -> Router {
             "/roles/{roleId}/members/{memberId}",
             delete(api::unassign_member),
         )
+        .route("/users", get(api::list_users))
         .route("/users/{userId}", get(api::get_user));
     let served = Router::new()
         .nest("/v2", v2)
@@ -244,6 +245,16 @@ impl SimHandle {
             .lock()
             .dir
             .add_users(users)
+            .map_err(|e| anyhow::Error::msg(e.message))
+    }
+
+    /// Set a user's status (`active`, `inactive` or `pending`), by id or email: e.g. an
+    /// invited user accepting between two pages of `GET /users`.
+    pub fn set_user_status(&self, who: &str, status: &str) -> anyhow::Result<()> {
+        self.app
+            .lock()
+            .dir
+            .set_user_status(who, status)
             .map_err(|e| anyhow::Error::msg(e.message))
     }
 

@@ -52,7 +52,8 @@ pub struct User {
     #[serde(rename = "type")]
     pub user_type: u8,
     pub department: String,
-    /// `active` or `pending` (pending users show an empty id in member listings).
+    /// `active`, `inactive` or `pending` (pending users show an empty id in member
+    /// listings).
     pub status: String,
     pub role_id: String,
 }
@@ -74,10 +75,13 @@ pub struct UserSeed {
     pub user_type: Option<u8>,
     #[serde(default)]
     pub department: Option<String>,
-    /// `active` (default) or `pending`.
+    /// `active` (default), `inactive` or `pending`.
     #[serde(default)]
     pub status: Option<String>,
 }
+
+/// The user statuses Zoom knows; `GET /users` filters on one of them.
+pub const USER_STATUSES: [&str; 3] = ["active", "inactive", "pending"];
 
 impl UserSeed {
     /// The default population: `owner@example.com` as Owner plus `userN@example.com`
@@ -171,6 +175,41 @@ pub struct MemberPage {
     pub members: Vec<MemberView>,
 }
 
+/// Query of `GET /users`, kept as raw strings so bad values become Zoom errors.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct UserQuery {
+    /// `active` (default), `inactive` or `pending`.
+    pub status: Option<String>,
+    pub page_size: Option<String>,
+    pub next_page_token: Option<String>,
+    pub page_number: Option<String>,
+}
+
+/// One user in `GET /users` (Zoom's list-users item: `role_id` but no `role_name`).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    #[serde(rename = "type")]
+    pub user_type: u8,
+    pub status: String,
+    pub role_id: String,
+    pub dept: String,
+}
+
+/// Answer of `GET /users`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct UserPage {
+    pub page_count: usize,
+    pub page_number: usize,
+    pub page_size: usize,
+    pub total_records: usize,
+    pub next_page_token: String,
+    pub users: Vec<UserView>,
+}
+
 /// A role with its current member count.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct RoleWithCount {
@@ -218,10 +257,31 @@ struct Change {
     from: String,
 }
 
+/// The listing a page token belongs to: a token is only valid for the listing (and, for
+/// users, the status filter) it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Listing {
+    Members { role_id: String },
+    Users { status: String },
+}
+
 struct Cursor {
-    role_id: String,
+    listing: Listing,
     offset: usize,
     expires: Instant,
+}
+
+/// Where a page starts and how long it is.
+struct PageStart {
+    offset: usize,
+    size: usize,
+}
+
+/// The paging fields of an answer.
+struct PageEnd {
+    page_count: usize,
+    page_number: usize,
+    next_page_token: String,
 }
 
 /// Roles, users and who holds which role.
@@ -296,6 +356,14 @@ impl Directory {
                     "Duplicate user email: {}.",
                     s.email
                 )));
+            }
+            if let Some(status) = &s.status {
+                if !USER_STATUSES.contains(&status.as_str()) {
+                    return Err(ApiError::validation(format!(
+                        "User {} has unknown status {status}: use active, inactive or pending.",
+                        s.id
+                    )));
+                }
             }
             if let Some(role) = &s.role_id {
                 if self.role_index(role).is_none() {
@@ -471,7 +539,8 @@ impl Directory {
             self.set_role(u, MEMBER_ROLE, now);
         }
         self.roles.remove(idx);
-        self.cursors.retain(|_, c| c.role_id != id);
+        self.cursors
+            .retain(|_, c| !matches!(&c.listing, Listing::Members { role_id } if role_id == id));
         Ok(())
     }
 
@@ -488,34 +557,17 @@ impl Directory {
         if self.role_index(role_id).is_none() {
             return Err(ApiError::role_missing_members());
         }
-        let page_size = match query.page_size.as_deref().map(str::trim) {
-            None | Some("") => DEFAULT_PAGE_SIZE,
-            Some(s) => match s.parse::<i64>() {
-                Ok(n) if n <= 0 => DEFAULT_PAGE_SIZE,
-                Ok(n) => usize::try_from(n)
-                    .unwrap_or(MAX_PAGE_SIZE)
-                    .min(MAX_PAGE_SIZE),
-                Err(_) => return Err(ApiError::validation("Invalid field: page_size.")),
-            },
+        let listing = Listing::Members {
+            role_id: role_id.to_string(),
         };
-        self.cursors.retain(|_, c| c.expires > now);
-        let offset = match query.next_page_token.as_deref() {
-            Some(token) if !token.is_empty() => match self.cursors.get(token) {
-                Some(c) if c.role_id == role_id => c.offset,
-                _ => {
-                    return Err(ApiError::validation(
-                        "The next page token is either invalid or expired.",
-                    ))
-                }
-            },
-            _ => match query.page_number.as_deref().map(str::trim) {
-                None | Some("") => 0,
-                Some(s) => match s.parse::<usize>() {
-                    Ok(n) if n >= 1 => (n - 1).saturating_mul(page_size),
-                    _ => return Err(ApiError::validation("Invalid field: page_number.")),
-                },
-            },
-        };
+        let start = self.page_start(
+            &listing,
+            query.page_size.as_deref(),
+            query.next_page_token.as_deref(),
+            query.page_number.as_deref(),
+            now,
+        )?;
+        let (offset, page_size) = (start.offset, start.size);
 
         let members = self.members_as_of(role_id, now, lag);
         let total = members.len();
@@ -539,13 +591,135 @@ impl Directory {
                 }
             })
             .collect();
-        let next = offset.saturating_add(page_size);
+        let end = self.page_end(listing, &start, total, now, new_token);
+        Ok(MemberPage {
+            page_count: end.page_count,
+            page_number: end.page_number,
+            page_size,
+            total_records: total,
+            next_page_token: end.next_page_token,
+            members: page,
+        })
+    }
+
+    /// `GET /users?status=`: users with that status (`active` by default), in seeding
+    /// order, paginated like member listings.
+    pub fn list_users(
+        &mut self,
+        query: &UserQuery,
+        now: Instant,
+        new_token: impl FnOnce() -> String,
+    ) -> ApiResult<UserPage> {
+        let status = match query.status.as_deref().map(str::trim) {
+            None | Some("") => "active",
+            Some(s) => USER_STATUSES
+                .iter()
+                .copied()
+                .find(|known| known.eq_ignore_ascii_case(s))
+                .ok_or_else(|| {
+                    ApiError::validation(format!(
+                        "Invalid field: status must be active, inactive or pending, not {s}."
+                    ))
+                })?,
+        };
+        let listing = Listing::Users {
+            status: status.to_string(),
+        };
+        let start = self.page_start(
+            &listing,
+            query.page_size.as_deref(),
+            query.next_page_token.as_deref(),
+            query.page_number.as_deref(),
+            now,
+        )?;
+        let matching: Vec<&User> = self.users.iter().filter(|u| u.status == status).collect();
+        let total = matching.len();
+        let users: Vec<UserView> = matching
+            .into_iter()
+            .skip(start.offset)
+            .take(start.size)
+            .map(|u| UserView {
+                id: u.id.clone(),
+                email: u.email.clone(),
+                first_name: u.first_name.clone(),
+                last_name: u.last_name.clone(),
+                user_type: u.user_type,
+                status: u.status.clone(),
+                role_id: u.role_id.clone(),
+                dept: u.department.clone(),
+            })
+            .collect();
+        let end = self.page_end(listing, &start, total, now, new_token);
+        Ok(UserPage {
+            page_count: end.page_count,
+            page_number: end.page_number,
+            page_size: start.size,
+            total_records: total,
+            next_page_token: end.next_page_token,
+            users,
+        })
+    }
+
+    /// Zoom's paging rules, shared by every paginated listing: `page_size` defaults to 30
+    /// (0 or negative too) and is clamped to 300; a `next_page_token` must be live and
+    /// belong to this listing (else code 300); without one, the deprecated `page_number`
+    /// picks the page.
+    fn page_start(
+        &mut self,
+        listing: &Listing,
+        page_size: Option<&str>,
+        token: Option<&str>,
+        page_number: Option<&str>,
+        now: Instant,
+    ) -> ApiResult<PageStart> {
+        let size = match page_size.map(str::trim) {
+            None | Some("") => DEFAULT_PAGE_SIZE,
+            Some(s) => match s.parse::<i64>() {
+                Ok(n) if n <= 0 => DEFAULT_PAGE_SIZE,
+                Ok(n) => usize::try_from(n)
+                    .unwrap_or(MAX_PAGE_SIZE)
+                    .min(MAX_PAGE_SIZE),
+                Err(_) => return Err(ApiError::validation("Invalid field: page_size.")),
+            },
+        };
+        self.cursors.retain(|_, c| c.expires > now);
+        let offset = match token {
+            Some(token) if !token.is_empty() => match self.cursors.get(token) {
+                Some(c) if &c.listing == listing => c.offset,
+                _ => {
+                    return Err(ApiError::validation(
+                        "The next page token is either invalid or expired.",
+                    ))
+                }
+            },
+            _ => match page_number.map(str::trim) {
+                None | Some("") => 0,
+                Some(s) => match s.parse::<usize>() {
+                    Ok(n) if n >= 1 => (n - 1).saturating_mul(size),
+                    _ => return Err(ApiError::validation("Invalid field: page_number.")),
+                },
+            },
+        };
+        Ok(PageStart { offset, size })
+    }
+
+    /// Paging fields for a page of `total` records; issues a token (remembering the next
+    /// offset) when another page follows, else the token is empty.
+    fn page_end(
+        &mut self,
+        listing: Listing,
+        start: &PageStart,
+        total: usize,
+        now: Instant,
+        new_token: impl FnOnce() -> String,
+    ) -> PageEnd {
+        let next = start.offset.saturating_add(start.size);
         let next_page_token = if next < total {
             let token = new_token();
             self.cursors.insert(
                 token.clone(),
                 Cursor {
-                    role_id: role_id.to_string(),
+                    listing,
                     offset: next,
                     expires: now + PAGE_TOKEN_TTL,
                 },
@@ -554,14 +728,11 @@ impl Directory {
         } else {
             String::new()
         };
-        Ok(MemberPage {
-            page_count: total.div_ceil(page_size),
-            page_number: offset / page_size + 1,
-            page_size,
-            total_records: total,
+        PageEnd {
+            page_count: total.div_ceil(start.size),
+            page_number: start.offset / start.size + 1,
             next_page_token,
-            members: page,
-        })
+        }
     }
 
     /// Indexes of the users holding `role_id` as of `now - lag`.
@@ -664,6 +835,21 @@ impl Directory {
             )));
         }
         self.set_role(user, MEMBER_ROLE, now);
+        Ok(())
+    }
+
+    /// Change a user's status (by id or case-insensitive email), as when an invited user
+    /// accepts or an admin deactivates someone. Listings paginated by offset shift.
+    pub fn set_user_status(&mut self, who: &str, status: &str) -> ApiResult<()> {
+        if !USER_STATUSES.contains(&status) {
+            return Err(ApiError::validation(format!(
+                "Unknown status {status}: use active, inactive or pending."
+            )));
+        }
+        let user = self
+            .find_user(who)
+            .ok_or_else(|| ApiError::user_missing(who))?;
+        self.users[user].status = status.to_string();
         Ok(())
     }
 

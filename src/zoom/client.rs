@@ -24,9 +24,9 @@ use super::stats::{ClientStats, Counters, Operation};
 
 /// Most members Zoom accepts in one `POST /roles/{id}/members`.
 pub const MAX_MEMBERS_PER_ASSIGN: usize = 30;
-/// Page size used for member listings (Zoom's maximum).
+/// Page size used for member and user listings (Zoom's maximum).
 pub const MEMBERS_PAGE_SIZE: u32 = 300;
-/// Safety stop for member listings whose tokens never end.
+/// Safety stop for listings whose tokens never end.
 const MAX_PAGES: usize = 10_000;
 
 /// The Zoom client. Cheap to clone: clones share the HTTP connection pool, the access
@@ -65,6 +65,18 @@ struct Req<'a> {
     /// Whether the loop may repeat the request after a transient failure (an answer that
     /// may have been lost). False only for create, which looks first.
     retry_transient: bool,
+}
+
+/// A paginated `GET` to follow to the end with [`ZoomClient::list_all`].
+struct Listing<'a> {
+    op: Operation,
+    /// Human description for errors, e.g. "list users".
+    what: String,
+    path: Vec<&'a str>,
+    /// Query parameters besides `page_size` and `next_page_token`.
+    query: Vec<(&'a str, String)>,
+    /// The field holding the page's items, e.g. `members`.
+    items: &'a str,
 }
 
 /// A successful answer.
@@ -480,85 +492,24 @@ impl ZoomClient {
     /// order; Zoom's `total_records` is not trusted. If Zoom rejects an expired page token
     /// (code 300) the listing restarts once from the first page.
     pub async fn list_members(&self, role_id: &str) -> Result<Vec<Member>, Error> {
-        let what = format!("list members of role {role_id}");
-        let mut restarted = false;
-        'listing: loop {
-            let mut members: Vec<Member> = Vec::new();
-            let mut seen: HashSet<String> = HashSet::new();
-            let mut tokens_seen: HashSet<String> = HashSet::new();
-            let mut page_token: Option<String> = None;
-            for _ in 0..MAX_PAGES {
-                let mut query = vec![("page_size", MEMBERS_PAGE_SIZE.to_string())];
-                if let Some(t) = &page_token {
-                    query.push(("next_page_token", t.clone()));
-                }
-                let req = Req {
-                    op: Operation::ListMembers,
-                    what: &what,
-                    method: Method::GET,
-                    path: vec!["roles", role_id, "members"],
-                    query,
-                    body: None,
-                    retry_transient: true, // a read
-                };
-                let resp = match self.execute_simple(&req).await {
-                    Ok(r) => r,
-                    Err(e) if page_token.is_some() && !restarted && e.zoom_code() == Some(300) => {
-                        debug!(target: "zoom", role_id, "list_members: page token rejected, restarting");
-                        restarted = true;
-                        continue 'listing;
-                    }
-                    Err(e) => return Err(e),
-                };
-                let obj = json_object(&what, &resp)?;
-                match obj.get("members") {
-                    Some(Value::Array(items)) => {
-                        for m in items
-                            .iter()
-                            .filter_map(|i| i.as_object().and_then(Member::from_json))
-                        {
-                            let key = if m.id.is_empty() {
-                                format!("email:{}", m.email.to_lowercase())
-                            } else {
-                                format!("id:{}", m.id)
-                            };
-                            if seen.insert(key) {
-                                members.push(m);
-                            }
-                        }
-                    }
-                    None | Some(Value::Null) => {}
-                    Some(_) => {
-                        return Err(Error::invalid_response(
-                            &what,
-                            resp.status,
-                            "`members` is not a list",
-                        ));
-                    }
-                }
-                match page_token_of(obj.get("next_page_token")) {
-                    None => return Ok(members),
-                    Some(t) => {
-                        if !tokens_seen.insert(t.clone()) {
-                            return Err(Error::invalid_response(
-                                &what,
-                                resp.status,
-                                "Zoom repeated a next_page_token: the listing would never end",
-                            ));
-                        }
-                        page_token = Some(t);
-                    }
-                }
+        let listing = Listing {
+            op: Operation::ListMembers,
+            what: format!("list members of role {role_id}"),
+            path: vec!["roles", role_id, "members"],
+            query: Vec::new(),
+            items: "members",
+        };
+        self.list_all(&listing, Member::from_json, |m| {
+            if m.id.is_empty() {
+                format!("email:{}", m.email.to_lowercase())
+            } else {
+                format!("id:{}", m.id)
             }
-            return Err(Error::invalid_response(
-                &what,
-                200,
-                format!("more than {MAX_PAGES} pages of members"),
-            ));
-        }
+        })
+        .await
     }
 
-    /// `POST /roles/{roleId}/members`. Takes any number of members and sends them in chunks
+    /// `POST /roles/{roleId}/members`. Takes any number    /// `POST /roles/{roleId}/members`. Takes any number of members and sends them in chunks
     /// of [`MAX_MEMBERS_PER_ASSIGN`] (30, Zoom's limit), one after another; the first failing
     /// chunk ends the call (earlier chunks stay assigned). An empty slice sends nothing.
     /// Assigning moves a user out of their previous role (a user holds one role).
@@ -645,6 +596,109 @@ impl ZoomClient {
         let obj = json_object(&what, &resp)?;
         User::from_json(&obj)
             .ok_or_else(|| Error::invalid_response(&what, resp.status, "the answer has no user id"))
+    }
+
+    /// `GET /users?status=active&page_size=300`, following `next_page_token` to the end:
+    /// every active user of the account with their role id (and role name when Zoom gives
+    /// it), in a few Medium-category calls (300 users per page) instead of one `get_user`
+    /// each. De-duplicated by id in first-seen order (users whose status changes between
+    /// pages can shift the listing); entries without an id are skipped. An expired page
+    /// token restarts the listing once, as in [`ZoomClient::list_members`].
+    pub async fn list_users(&self) -> Result<Vec<User>, Error> {
+        let listing = Listing {
+            op: Operation::ListUsers,
+            what: "list users".to_owned(),
+            path: vec!["users"],
+            query: vec![("status", "active".to_owned())],
+            items: "users",
+        };
+        self.list_all(&listing, User::from_json, |u| u.id.clone())
+            .await
+    }
+
+    // ---- pagination ----------------------------------------------------------------------
+
+    /// Every item of a paginated listing: `page_size=300`, following `next_page_token` until
+    /// it is empty. Items are parsed with `parse` (unparseable ones skipped) and
+    /// de-duplicated by `key` in first-seen order, since offsets shift when the listing
+    /// changes between pages. A rejected page token (code 300, e.g. expired after 15
+    /// minutes) restarts the listing once from the first page; a repeated token or more
+    /// than [`MAX_PAGES`] pages is an error rather than an endless loop.
+    async fn list_all<T>(
+        &self,
+        listing: &Listing<'_>,
+        parse: impl Fn(&Map<String, Value>) -> Option<T>,
+        key: impl Fn(&T) -> String,
+    ) -> Result<Vec<T>, Error> {
+        let what = listing.what.as_str();
+        let mut restarted = false;
+        'listing: loop {
+            let mut items: Vec<T> = Vec::new();
+            let mut seen: HashSet<String> = HashSet::new();
+            let mut tokens_seen: HashSet<String> = HashSet::new();
+            let mut page_token: Option<String> = None;
+            for _ in 0..MAX_PAGES {
+                let mut query = listing.query.clone();
+                query.push(("page_size", MEMBERS_PAGE_SIZE.to_string()));
+                if let Some(t) = &page_token {
+                    query.push(("next_page_token", t.clone()));
+                }
+                let req = Req {
+                    op: listing.op,
+                    what,
+                    method: Method::GET,
+                    path: listing.path.clone(),
+                    query,
+                    body: None,
+                    retry_transient: true, // a read
+                };
+                let resp = match self.execute_simple(&req).await {
+                    Ok(r) => r,
+                    Err(e) if page_token.is_some() && !restarted && e.zoom_code() == Some(300) => {
+                        debug!(target: "zoom", operation = listing.op.name(), "page token rejected, restarting the listing");
+                        restarted = true;
+                        continue 'listing;
+                    }
+                    Err(e) => return Err(e),
+                };
+                let obj = json_object(what, &resp)?;
+                match obj.get(listing.items) {
+                    Some(Value::Array(page)) => {
+                        for item in page.iter().filter_map(|i| i.as_object().and_then(&parse)) {
+                            if seen.insert(key(&item)) {
+                                items.push(item);
+                            }
+                        }
+                    }
+                    None | Some(Value::Null) => {}
+                    Some(_) => {
+                        return Err(Error::invalid_response(
+                            what,
+                            resp.status,
+                            format!("`{}` is not a list", listing.items),
+                        ));
+                    }
+                }
+                match page_token_of(obj.get("next_page_token")) {
+                    None => return Ok(items),
+                    Some(t) => {
+                        if !tokens_seen.insert(t.clone()) {
+                            return Err(Error::invalid_response(
+                                what,
+                                resp.status,
+                                "Zoom repeated a next_page_token: the listing would never end",
+                            ));
+                        }
+                        page_token = Some(t);
+                    }
+                }
+            }
+            return Err(Error::invalid_response(
+                what,
+                200,
+                format!("more than {MAX_PAGES} pages of {}", listing.items),
+            ));
+        }
     }
 
     // ---- the request loop ----------------------------------------------------------------

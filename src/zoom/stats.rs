@@ -28,11 +28,13 @@ pub enum Operation {
     UnassignMember,
     /// `GET /users/{idOrEmail}`
     GetUser,
+    /// `GET /users?status=active` (paginated)
+    ListUsers,
 }
 
 impl Operation {
     /// Every operation, in declaration order.
-    pub const ALL: [Operation; 9] = [
+    pub const ALL: [Operation; 10] = [
         Operation::ListRoles,
         Operation::CreateRole,
         Operation::GetRole,
@@ -42,14 +44,16 @@ impl Operation {
         Operation::AssignMembers,
         Operation::UnassignMember,
         Operation::GetUser,
+        Operation::ListUsers,
     ];
 
     /// Zoom's rate-limit category of the operation (from Zoom's API reference).
     pub fn category(self) -> Category {
         match self {
-            Operation::ListRoles | Operation::ListMembers | Operation::AssignMembers => {
-                Category::Medium
-            }
+            Operation::ListRoles
+            | Operation::ListMembers
+            | Operation::AssignMembers
+            | Operation::ListUsers => Category::Medium,
             Operation::CreateRole
             | Operation::GetRole
             | Operation::UpdateRole
@@ -71,6 +75,7 @@ impl Operation {
             Operation::AssignMembers => "assign_members",
             Operation::UnassignMember => "unassign_member",
             Operation::GetUser => "get_user",
+            Operation::ListUsers => "list_users",
         }
     }
 
@@ -98,7 +103,7 @@ pub struct ClientStats {
 
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
-    requests: [AtomicU64; 9],
+    requests: [AtomicU64; Operation::ALL.len()],
     retries: AtomicU64,
     rate_limited: AtomicU64,
     token_fetches: AtomicU64,
@@ -173,6 +178,7 @@ mod tests {
         assert_eq!(Operation::AssignMembers.category(), Category::Medium);
         assert_eq!(Operation::CreateRole.category(), Category::Light);
         assert_eq!(Operation::GetUser.category(), Category::Light);
+        assert_eq!(Operation::ListUsers.category(), Category::Medium);
         assert_eq!(Operation::UnassignMember.category(), Category::Light);
     }
 }
