@@ -215,6 +215,15 @@ impl Workspace {
 
     /// Runs terraform with `args` in this directory.
     pub fn run(&self, args: &[&str]) -> Run {
+        let output = self.command(args).output().expect("run terraform");
+        Run {
+            args: args.iter().map(|s| s.to_string()).collect(),
+            output,
+        }
+    }
+
+    /// The terraform command `run` would execute, to spawn and steer by hand.
+    pub fn command(&self, args: &[&str]) -> Command {
         let (_, cli_config) = mirror();
         let mut cmd = Command::new(&self.tf.bin);
         cmd.args(args)
@@ -238,11 +247,7 @@ impl Workspace {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        let output = cmd.output().expect("run terraform");
-        Run {
-            args: args.iter().map(|s| s.to_string()).collect(),
-            output,
-        }
+        cmd
     }
 
     pub fn init(&self) -> Run {
