@@ -2,15 +2,22 @@
 //! member traversal per role, not N: each role's member list is fetched once (single-flight:
 //! concurrent refreshes wait for the same traversal), then kept coherent with this
 //! process's own assigns and unassigns. The account's role list is cached the same way for
-//! plan-time checks. Also holds the plan-time registry that spots two memberships claiming
-//! one user for different roles.
+//! plan-time checks. Users are looked up one by one until a plan needs many of them; then
+//! the account's user list is read once (300 per page) and answers the rest. Also holds the
+//! plan-time registry that spots two memberships claiming one user for different roles.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::Mutex as AsyncMutex;
 
-use crate::zoom::{Error, Member, Role, ZoomClient};
+use crate::zoom::{Error, Member, Role, User, ZoomClient};
+
+/// Lookups answered one by one before the whole user list is read instead. A page of the
+/// list holds 300 users, so a plan of hundreds of new memberships costs a few pages
+/// instead of hundreds of calls; a plan of a handful never lists at all.
+const DIRECTORY_AFTER_LOOKUPS: usize = 20;
 
 /// One role's members, as last seen plus our own writes since.
 #[derive(Clone, Debug, Default)]
@@ -37,6 +44,33 @@ pub struct ZoomCache {
     members: Mutex<HashMap<String, Slot>>,
     roles: AsyncMutex<Option<Vec<Role>>>,
     claims: Mutex<HashMap<String, Claim>>,
+    lookups: AtomicUsize,
+    /// `None`: not read yet; `Some(None)`: reading failed, keep looking users up one by one.
+    directory: AsyncMutex<Option<Option<Arc<Directory>>>>,
+}
+
+/// The account's active users by id and by lower-cased email.
+#[derive(Default)]
+struct Directory {
+    by_id: HashMap<String, User>,
+    by_email: HashMap<String, User>,
+}
+
+impl Directory {
+    fn new(users: Vec<User>) -> Directory {
+        let mut d = Directory::default();
+        for u in users {
+            d.by_email.insert(u.email.to_lowercase(), u.clone());
+            d.by_id.insert(u.id.clone(), u);
+        }
+        d
+    }
+
+    fn get(&self, who: &str) -> Option<&User> {
+        self.by_id
+            .get(who)
+            .or_else(|| self.by_email.get(&who.to_lowercase()))
+    }
 }
 
 /// A membership's claim on a user during this process's plans.
@@ -107,6 +141,36 @@ impl ZoomCache {
         map.remove(role_id);
     }
 
+    /// The user with id or email `who`. Answered by `GET /users/{who}` for the first few
+    /// lookups, then from the account's user list, read once; a user missing from the list
+    /// (just invited, or not active) is still looked up on its own.
+    pub async fn user(&self, client: &ZoomClient, who: &str) -> Result<User, Error> {
+        if self.lookups.fetch_add(1, Ordering::Relaxed) >= DIRECTORY_AFTER_LOOKUPS {
+            if let Some(dir) = self.directory(client).await {
+                if let Some(u) = dir.get(who) {
+                    return Ok(u.clone());
+                }
+            }
+        }
+        client.get_user(who).await
+    }
+
+    async fn directory(&self, client: &ZoomClient) -> Option<Arc<Directory>> {
+        let mut guard = self.directory.lock().await;
+        if let Some(dir) = guard.as_ref() {
+            return dir.clone();
+        }
+        let dir = match client.list_users().await {
+            Ok(users) => Some(Arc::new(Directory::new(users))),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not list users; looking them up one by one");
+                None
+            }
+        };
+        *guard = Some(dir.clone());
+        dir
+    }
+
     /// The account's roles, listed once per process.
     pub async fn roles(&self, client: &ZoomClient) -> Result<Vec<Role>, Error> {
         let mut guard = self.roles.lock().await;
@@ -173,6 +237,21 @@ mod tests {
         assert!(rm.find(None, Some("paul@example.COM")).is_some());
         assert!(rm.find(Some("u2"), Some("other@example.com")).is_none());
         assert!(rm.find(Some(""), None).is_none());
+    }
+
+    #[test]
+    fn directory_finds_by_id_or_email_in_any_case() {
+        let d = Directory::new(vec![User {
+            id: "u1".into(),
+            email: "Paul@Example.com".into(),
+            ..Default::default()
+        }]);
+        assert_eq!(
+            d.get("u1").map(|u| u.email.as_str()),
+            Some("Paul@Example.com")
+        );
+        assert_eq!(d.get("paul@example.com").map(|u| u.id.as_str()), Some("u1"));
+        assert!(d.get("u2").is_none());
     }
 
     #[test]

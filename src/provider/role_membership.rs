@@ -251,7 +251,7 @@ async fn check_against_zoom(
             let Some(who) = config_id.clone().or(config_email.clone()) else {
                 return; // unknown until apply
             };
-            match lookup_user(client, &who).await {
+            match lookup_user(data, client, &who).await {
                 Ok(u) => u,
                 Err(d) => {
                     plan.diagnostics.push(d.at_attr(user_attr(&plan.config)));
@@ -308,8 +308,12 @@ async fn check_against_zoom(
     }
 }
 
-async fn lookup_user(client: &crate::zoom::ZoomClient, who: &str) -> Result<User, Diagnostic> {
-    match client.get_user(who).await {
+async fn lookup_user(
+    data: &ProviderData,
+    client: &crate::zoom::ZoomClient,
+    who: &str,
+) -> Result<User, Diagnostic> {
+    match data.cache.user(client, who).await {
         Ok(u) => Ok(u),
         Err(e) if e.is_not_found() => Err(Diagnostic::error(
             "User not found",
@@ -355,7 +359,7 @@ async fn assign(
                 .attr("user_id")
                 .as_str()
                 .or(planned.attr("email").as_str())?;
-            match lookup_user(client, who).await {
+            match lookup_user(data, client, who).await {
                 Ok(u) => (u.id, u.email),
                 Err(d) => {
                     diags.push(d.at_attr(user_attr(config)));
