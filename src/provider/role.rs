@@ -12,7 +12,8 @@ use async_trait::async_trait;
 use super::errors::zoom_diag;
 use super::ProviderData;
 use crate::tfplugin::{
-    Attribute, Block, Diagnostic, Diagnostics, Plan, Resource, Schema, Type, Value,
+    Attribute, Block, Diagnostic, Diagnostics, IdentitySchema, Listed, Plan, Resource, Schema,
+    Type, Value,
 };
 use crate::zoom::{CreateRole, Role, UpdateRole};
 
@@ -407,6 +408,53 @@ fn import(id: &str, diags: &mut Diagnostics) -> Option<Value> {
     ]))
 }
 
+// ---- list (terraform query) ------------------------------------------------------------
+
+fn list_schema() -> Schema {
+    Schema::new(
+        0,
+        Block::new(
+            "Lists the account's roles that Terraform can manage: Admin and every custom role \
+             (Owner and Member can't be changed, so they are left out).",
+            vec![Attribute::string("type")
+                .optional()
+                .describe("Only roles of this type: `common` (default) or `iq`.")],
+        ),
+    )
+}
+
+async fn list(data: &ProviderData, config: &Value, diags: &mut Diagnostics) -> Vec<Listed> {
+    let Ok(ready) = data.ready().map_err(|d| diags.push(d)) else {
+        return Vec::new();
+    };
+    let role_type = config.attr("type").as_str();
+    let roles = match ready.client.list_roles(role_type).await {
+        Ok(r) => r,
+        Err(e) => {
+            diags.push(zoom_diag(&e, None));
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for summary in roles.iter().filter(|r| r.id != OWNER && r.id != MEMBER) {
+        // The listing lacks privileges; the state needs them.
+        let role = match ready.client.get_role(&summary.id).await {
+            Ok(r) => r,
+            Err(e) if e.is_not_found() => continue,
+            Err(e) => {
+                diags.push(zoom_diag(&e, None));
+                return Vec::new();
+            }
+        };
+        let blank = import(&role.id, diags).unwrap_or(Value::Null);
+        out.push(Listed {
+            display_name: role.name.clone(),
+            state: state_from_role(&blank, &role),
+        });
+    }
+    out
+}
+
 #[async_trait]
 impl Resource for RoleResource {
     fn type_name(&self) -> &'static str {
@@ -454,6 +502,22 @@ impl Resource for RoleResource {
 
     async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
         import(id, diags)
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(&[("id", "The role's Zoom id.")]))
+    }
+
+    fn import_id_from_identity(&self, identity: &Value) -> Option<String> {
+        identity.attr("id").as_str().map(str::to_string)
+    }
+
+    fn list_schema(&self) -> Option<Schema> {
+        Some(list_schema())
+    }
+
+    async fn list(&self, config: &Value, diags: &mut Diagnostics) -> Vec<Listed> {
+        list(&self.data, config, diags).await
     }
 }
 

@@ -19,6 +19,7 @@ use super::ProviderData;
 use crate::tfplugin::{
     AttrPath, Attribute, Block, Diagnostic, Diagnostics, Plan, Resource, Schema, Value,
 };
+use crate::tfplugin::{IdentitySchema, Listed};
 use crate::zoom::{ErrorKind, Member, MemberRef, User};
 
 pub struct MembershipResource {
@@ -565,6 +566,70 @@ fn import(id: &str, diags: &mut Diagnostics) -> Option<Value> {
     ]))
 }
 
+// ---- list (terraform query) ------------------------------------------------------------
+
+fn list_schema() -> Schema {
+    Schema::new(
+        0,
+        Block::new(
+            "Lists role memberships: every user who holds a role that can take members \
+             (Admin and custom roles; Owner and Member are left out).",
+            vec![Attribute::string("role_id")
+                .optional()
+                .describe("Only this role's members. Omitted: every role that can hold members.")],
+        ),
+    )
+}
+
+async fn list(data: &ProviderData, config: &Value, diags: &mut Diagnostics) -> Vec<Listed> {
+    let Ok(ready) = data.ready().map_err(|d| diags.push(d)) else {
+        return Vec::new();
+    };
+    let roles = match data.cache.roles(&ready.client).await {
+        Ok(r) => r,
+        Err(e) => {
+            diags.push(zoom_diag(&e, None));
+            return Vec::new();
+        }
+    };
+    let wanted = config.attr("role_id").as_str();
+    if let Some(id) = wanted {
+        if let Some(why) = unassignable_role(id) {
+            diags.push(
+                Diagnostic::error("This role's members can't be managed", why).at_attr("role_id"),
+            );
+            return Vec::new();
+        }
+    }
+    let mut out = Vec::new();
+    for role in roles
+        .iter()
+        .filter(|r| unassignable_role(&r.id).is_none())
+        .filter(|r| wanted.is_none_or(|w| w == r.id))
+    {
+        let members = match data.cache.role_members(&ready.client, &role.id).await {
+            Ok(Some(m)) => m.members,
+            Ok(None) => continue,
+            Err(e) => {
+                diags.push(zoom_diag(&e, None));
+                return Vec::new();
+            }
+        };
+        for m in members.into_iter().filter(|m| !m.id.is_empty()) {
+            out.push(Listed {
+                display_name: format!("{} ({})", m.email, role.name),
+                state: Value::object([
+                    ("id", Value::from(format!("{}/{}", role.id, m.id))),
+                    ("role_id", Value::from(role.id.as_str())),
+                    ("user_id", Value::from(m.id)),
+                    ("email", Value::from(m.email)),
+                ]),
+            });
+        }
+    }
+    out
+}
+
 #[async_trait]
 impl Resource for MembershipResource {
     fn type_name(&self) -> &'static str {
@@ -612,6 +677,27 @@ impl Resource for MembershipResource {
 
     async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
         import(id, diags)
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(&[
+            ("role_id", "The role's Zoom id."),
+            ("user_id", "The user's Zoom id."),
+        ]))
+    }
+
+    fn import_id_from_identity(&self, identity: &Value) -> Option<String> {
+        let role = identity.attr("role_id").as_str()?;
+        let user = identity.attr("user_id").as_str()?;
+        Some(format!("{role}/{user}"))
+    }
+
+    fn list_schema(&self) -> Option<Schema> {
+        Some(list_schema())
+    }
+
+    async fn list(&self, config: &Value, diags: &mut Diagnostics) -> Vec<Listed> {
+        list(&self.data, config, diags).await
     }
 }
 

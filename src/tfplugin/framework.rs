@@ -9,7 +9,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::diag::{AttrPath, Diagnostics};
-use super::schema::Schema;
+use super::schema::{IdentitySchema, Schema};
 use super::value::Value;
 
 /// A provider: its configuration block and the resources and data sources it serves.
@@ -107,6 +107,38 @@ pub trait Resource: Send + Sync + 'static {
 
     /// Turns an import ID into a state that [`Resource::read`] can complete.
     async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value>;
+
+    /// The resource identity (protocol 6.9): attributes of the state that name the remote
+    /// object. The framework derives each identity from the state by these names.
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        None
+    }
+
+    /// The import ID equivalent to an identity, so import by identity reuses
+    /// [`Resource::import`].
+    fn import_id_from_identity(&self, _identity: &Value) -> Option<String> {
+        None
+    }
+
+    /// The configuration schema of this type's `list` blocks (protocol 6.10), if it can be
+    /// listed with `terraform query`.
+    fn list_schema(&self) -> Option<Schema> {
+        None
+    }
+
+    /// Every existing object matching a `list` block's configuration, as full states.
+    async fn list(&self, _config: &Value, _diags: &mut Diagnostics) -> Vec<Listed> {
+        Vec::new()
+    }
+}
+
+/// One object found by [`Resource::list`].
+#[derive(Clone, Debug)]
+pub struct Listed {
+    /// What `terraform query` shows for it.
+    pub display_name: String,
+    /// Its state, as a read would return it.
+    pub state: Value,
 }
 
 /// A data source type.

@@ -35,6 +35,6 @@ pub mod wire {
 }
 
 pub use diag::{AttrPath, Diagnostic, Diagnostics, Severity};
-pub use framework::{DataSource, Plan, Provider, Resource};
-pub use schema::{Attribute, Block, Schema};
+pub use framework::{DataSource, Listed, Plan, Provider, Resource};
+pub use schema::{Attribute, Block, IdentitySchema, Schema};
 pub use value::{Number, Type, Value};

@@ -190,3 +190,58 @@ mod tests {
         );
     }
 }
+
+/// A resource identity schema: the attributes that name one remote object.
+#[derive(Clone, Debug, Default)]
+pub struct IdentitySchema {
+    pub version: i64,
+    pub attributes: Vec<IdentityAttribute>,
+}
+
+#[derive(Clone, Debug)]
+pub struct IdentityAttribute {
+    pub name: String,
+    pub ty: Type,
+    pub description: String,
+    /// Must be given when importing by identity.
+    pub required_for_import: bool,
+}
+
+impl IdentitySchema {
+    pub fn new(attributes: &[(&str, &str)]) -> IdentitySchema {
+        IdentitySchema {
+            version: 0,
+            attributes: attributes
+                .iter()
+                .map(|(name, description)| IdentityAttribute {
+                    name: name.to_string(),
+                    ty: Type::String,
+                    description: description.to_string(),
+                    required_for_import: true,
+                })
+                .collect(),
+        }
+    }
+
+    pub fn value_type(&self) -> Type {
+        Type::Object(
+            self.attributes
+                .iter()
+                .map(|a| (a.name.clone(), a.ty.clone()))
+                .collect(),
+        )
+    }
+
+    /// The identity of a state: its identity attributes, if all are known and set.
+    pub fn identity_of(&self, state: &super::value::Value) -> Option<super::value::Value> {
+        let mut out = std::collections::BTreeMap::new();
+        for a in &self.attributes {
+            let v = state.attr(&a.name);
+            if v.is_null() || !v.is_wholly_known() {
+                return None;
+            }
+            out.insert(a.name.clone(), v.clone());
+        }
+        Some(super::value::Value::Object(out))
+    }
+}

@@ -15,7 +15,7 @@ use tracing::Instrument as _;
 use super::diag::{AttrPath, Diagnostic, Diagnostics, PathStep, Severity};
 use super::framework::{initial_plan, DataSource, Provider, Resource};
 use super::proto::tfplugin6 as pb;
-use super::schema::{Attribute, Block, Nesting, Schema};
+use super::schema::{Attribute, Block, IdentitySchema, Nesting, Schema};
 use super::value::{self, Type, Value};
 
 /// One resource or data source type, with its schema computed once.
@@ -23,6 +23,20 @@ struct Entry<T: ?Sized> {
     imp: Arc<T>,
     schema: Schema,
     ty: Type,
+    /// Resources only: the identity schema and type, and the `list` block schema and type.
+    identity: Option<(IdentitySchema, Type)>,
+    list: Option<(Schema, Type)>,
+}
+
+impl Entry<dyn Resource> {
+    /// The identity of `state` on the wire, when the type has one and it is known.
+    fn identity_data(&self, state: &Value) -> Option<pb::ResourceIdentityData> {
+        let (schema, ty) = self.identity.as_ref()?;
+        let identity = schema.identity_of(state)?;
+        Some(pb::ResourceIdentityData {
+            identity_data: encode(ty, &identity),
+        })
+    }
 }
 
 /// Serves a [`Provider`] over tfplugin6.
@@ -45,7 +59,24 @@ impl ProviderService {
             .map(|imp| {
                 let schema = imp.schema();
                 let ty = schema.value_type();
-                (imp.type_name(), Entry { imp, schema, ty })
+                let identity = imp.identity_schema().map(|s| {
+                    let t = s.value_type();
+                    (s, t)
+                });
+                let list = imp.list_schema().map(|s| {
+                    let t = s.value_type();
+                    (s, t)
+                });
+                (
+                    imp.type_name(),
+                    Entry {
+                        imp,
+                        schema,
+                        ty,
+                        identity,
+                        list,
+                    },
+                )
             })
             .collect();
         let data_sources = provider
@@ -54,7 +85,16 @@ impl ProviderService {
             .map(|imp| {
                 let schema = imp.schema();
                 let ty = schema.value_type();
-                (imp.type_name(), Entry { imp, schema, ty })
+                (
+                    imp.type_name(),
+                    Entry {
+                        imp,
+                        schema,
+                        ty,
+                        identity: None,
+                        list: None,
+                    },
+                )
             })
             .collect();
         ProviderService {
@@ -91,6 +131,75 @@ impl ProviderService {
                  things stand.",
             )),
         }
+    }
+}
+
+impl ProviderService {
+    /// The events of one ListResource call: a diagnostics event if there is anything to
+    /// say, then one event per object found (identity, display name, and the object when
+    /// asked for), at most `limit`.
+    async fn list_events(&self, req: &pb::list_resource::Request) -> Vec<pb::list_resource::Event> {
+        let fail = |diagnostic: Vec<pb::Diagnostic>| {
+            vec![pb::list_resource::Event {
+                diagnostic,
+                ..Default::default()
+            }]
+        };
+        let entry = match self.resource(&req.type_name) {
+            Ok(e) => e,
+            Err(d) => return fail(d),
+        };
+        let (Some((_, list_ty)), Some(_)) = (&entry.list, &entry.identity) else {
+            return fail(unsupported(&format!("Listing {}", req.type_name)));
+        };
+        let config = match decode(list_ty, req.config.as_ref(), "list configuration") {
+            Ok(c) => c,
+            Err(d) => return fail(d),
+        };
+        let mut diags = Diagnostics::new();
+        let span =
+            tracing::debug_span!("rpc", tf_rpc = "ListResource", tf_resource_type = %req.type_name);
+        let found = match self
+            .cancellable(entry.imp.list(&config, &mut diags))
+            .instrument(span)
+            .await
+        {
+            Ok(f) => f,
+            Err(d) => {
+                diags.push(d);
+                Vec::new()
+            }
+        };
+        let mut events = Vec::new();
+        if !diags.is_empty() {
+            events.push(pb::list_resource::Event {
+                diagnostic: diags_to_pb(&diags),
+                ..Default::default()
+            });
+        }
+        if diags.has_errors() {
+            return events;
+        }
+        let limit = usize::try_from(req.limit)
+            .ok()
+            .filter(|l| *l > 0)
+            .unwrap_or(usize::MAX);
+        for item in found.into_iter().take(limit) {
+            let Some(identity) = entry.identity_data(&item.state) else {
+                continue;
+            };
+            events.push(pb::list_resource::Event {
+                identity: Some(identity),
+                display_name: item.display_name,
+                resource_object: if req.include_resource_object {
+                    encode(&entry.ty, &item.state)
+                } else {
+                    None
+                },
+                diagnostic: Vec::new(),
+            });
+        }
+        events
     }
 }
 
@@ -259,6 +368,13 @@ impl pb::provider_server::Provider for ProviderService {
         resources.sort_unstable();
         let mut data_sources: Vec<_> = self.data_sources.keys().copied().collect();
         data_sources.sort_unstable();
+        let mut list_resources: Vec<_> = self
+            .resources
+            .iter()
+            .filter(|(_, e)| e.list.is_some())
+            .map(|(k, _)| *k)
+            .collect();
+        list_resources.sort_unstable();
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(capabilities()),
             resources: resources
@@ -270,6 +386,12 @@ impl pb::provider_server::Provider for ProviderService {
             data_sources: data_sources
                 .into_iter()
                 .map(|t| pb::get_metadata::DataSourceMetadata {
+                    type_name: t.to_string(),
+                })
+                .collect(),
+            list_resources: list_resources
+                .into_iter()
+                .map(|t| pb::get_metadata::ListResourceMetadata {
                     type_name: t.to_string(),
                 })
                 .collect(),
@@ -292,6 +414,15 @@ impl pb::provider_server::Provider for ProviderService {
                 .data_sources
                 .iter()
                 .map(|(k, e)| (k.to_string(), schema_to_pb(&e.schema)))
+                .collect(),
+            list_resource_schemas: self
+                .resources
+                .iter()
+                .filter_map(|(k, e)| {
+                    e.list
+                        .as_ref()
+                        .map(|(s, _)| (k.to_string(), schema_to_pb(s)))
+                })
                 .collect(),
             server_capabilities: Some(capabilities()),
             ..Default::default()
@@ -399,16 +530,73 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         _: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
-        Ok(Response::new(Default::default()))
+        let identity_schemas = self
+            .resources
+            .iter()
+            .filter_map(|(k, e)| {
+                let (s, _) = e.identity.as_ref()?;
+                Some((
+                    k.to_string(),
+                    pb::ResourceIdentitySchema {
+                        version: s.version,
+                        identity_attributes: s
+                            .attributes
+                            .iter()
+                            .map(|a| pb::resource_identity_schema::IdentityAttribute {
+                                name: a.name.clone(),
+                                r#type: a.ty.to_json().to_string().into_bytes(),
+                                required_for_import: a.required_for_import,
+                                optional_for_import: !a.required_for_import,
+                                description: a.description.clone(),
+                            })
+                            .collect(),
+                    },
+                ))
+            })
+            .collect();
+        Ok(Response::new(pb::get_resource_identity_schemas::Response {
+            identity_schemas,
+            diagnostics: Vec::new(),
+        }))
     }
 
     async fn upgrade_resource_identity(
         &self,
-        _: Request<pb::upgrade_resource_identity::Request>,
+        req: Request<pb::upgrade_resource_identity::Request>,
     ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
-        Ok(Response::new(pb::upgrade_resource_identity::Response {
-            upgraded_identity: None,
-            diagnostics: unsupported("Resource identity"),
+        let req = req.into_inner();
+        let entry = try_diags!(self.resource(&req.type_name), upgrade_resource_identity);
+        let Some((_, ty)) = entry.identity.as_ref() else {
+            return Ok(Response::new(pb::upgrade_resource_identity::Response {
+                upgraded_identity: None,
+                diagnostics: unsupported(&format!("Identity for {}", req.type_name)),
+            }));
+        };
+        // Identity schemas are at version 0 and only ever grow: read the stored JSON
+        // leniently against the current schema.
+        let raw = req.raw_identity.unwrap_or_default();
+        let upgraded = serde_json::from_slice::<serde_json::Value>(&raw.json)
+            .map_err(|e| e.to_string())
+            .and_then(|j| {
+                value::from_json_value(ty, &j, &mut Vec::new(), true).map_err(|e| e.to_string())
+            });
+        Ok(Response::new(match upgraded {
+            Ok(v) => pb::upgrade_resource_identity::Response {
+                upgraded_identity: Some(pb::ResourceIdentityData {
+                    identity_data: encode(ty, &v),
+                }),
+                diagnostics: Vec::new(),
+            },
+            Err(e) => pb::upgrade_resource_identity::Response {
+                upgraded_identity: None,
+                diagnostics: vec![diag_to_pb(&Diagnostic::error(
+                    "Could not read stored identity",
+                    format!(
+                        "The stored identity of this {} could not be read: {e}.",
+                        req.type_name
+                    ),
+                ))],
+            },
         }))
     }
 
@@ -472,6 +660,7 @@ impl pb::provider_server::Provider for ProviderService {
             }));
         }
         Ok(Response::new(pb::read_resource::Response {
+            new_identity: entry.identity_data(&new_state),
             new_state: encode(&entry.ty, &new_state),
             diagnostics: diags_to_pb(&diags),
             private: req.private,
@@ -511,6 +700,7 @@ impl pb::provider_server::Provider for ProviderService {
             plan.diagnostics.push(d);
         }
         Ok(Response::new(pb::plan_resource_change::Response {
+            planned_identity: entry.identity_data(&plan.planned),
             planned_state: encode(&entry.ty, &plan.planned),
             requires_replace: plan.requires_replace.iter().map(path_to_pb).collect(),
             planned_private: req.prior_private,
@@ -590,6 +780,7 @@ impl pb::provider_server::Provider for ProviderService {
             }));
         }
         Ok(Response::new(pb::apply_resource_change::Response {
+            new_identity: entry.identity_data(&new_state),
             new_state: encode(&entry.ty, &new_state),
             private: req.planned_private,
             diagnostics: diags_to_pb(&diags),
@@ -603,16 +794,41 @@ impl pb::provider_server::Provider for ProviderService {
     ) -> Result<Response<pb::import_resource_state::Response>, Status> {
         let req = req.into_inner();
         let entry = try_diags!(self.resource(&req.type_name), import_resource_state);
-        if req.id.is_empty() && req.identity.is_some() {
-            return Ok(Response::new(pb::import_resource_state::Response {
-                diagnostics: unsupported("Import by identity"),
-                ..Default::default()
-            }));
+        let mut import_id = req.id.clone();
+        if import_id.is_empty() {
+            if let Some(identity) = &req.identity {
+                let decoded = entry
+                    .identity
+                    .as_ref()
+                    .map(|(_, ty)| decode(ty, identity.identity_data.as_ref(), "identity"));
+                let id = match decoded {
+                    Some(Ok(v)) => entry.imp.import_id_from_identity(&v),
+                    Some(Err(diagnostics)) => {
+                        return Ok(Response::new(pb::import_resource_state::Response {
+                            diagnostics,
+                            ..Default::default()
+                        }))
+                    }
+                    None => None,
+                };
+                match id {
+                    Some(id) => import_id = id,
+                    None => {
+                        return Ok(Response::new(pb::import_resource_state::Response {
+                            diagnostics: unsupported(&format!(
+                                "Import by identity for {}",
+                                req.type_name
+                            )),
+                            ..Default::default()
+                        }))
+                    }
+                }
+            }
         }
         let mut diags = Diagnostics::new();
         let span = tracing::debug_span!("rpc", tf_rpc = "ImportResourceState", tf_resource_type = %req.type_name);
         let state = match self
-            .cancellable(entry.imp.import(&req.id, &mut diags))
+            .cancellable(entry.imp.import(&import_id, &mut diags))
             .instrument(span)
             .await
         {
@@ -626,6 +842,7 @@ impl pb::provider_server::Provider for ProviderService {
             Some(s) if !diags.has_errors() && check_known(&s, "imported state", &mut diags) => {
                 vec![pb::import_resource_state::ImportedResource {
                     type_name: req.type_name.clone(),
+                    identity: entry.identity_data(&s),
                     state: encode(&entry.ty, &s),
                     ..Default::default()
                 }]
@@ -741,19 +958,30 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         req: Request<pb::list_resource::Request>,
     ) -> Result<Response<Self::ListResourceStream>, Status> {
-        let event = pb::list_resource::Event {
-            diagnostic: unsupported(&format!("Listing {}", req.get_ref().type_name)),
-            ..Default::default()
-        };
-        Ok(Response::new(Box::pin(futures::stream::iter([Ok(event)]))))
+        let req = req.into_inner();
+        let events = self.list_events(&req).await;
+        Ok(Response::new(Box::pin(futures::stream::iter(
+            events.into_iter().map(Ok),
+        ))))
     }
 
     async fn validate_list_resource_config(
         &self,
         req: Request<pb::validate_list_resource_config::Request>,
     ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let diagnostics = match self.resource(&req.type_name) {
+            Ok(Entry {
+                list: Some((_, ty)),
+                ..
+            }) => decode(ty, req.config.as_ref(), "list configuration")
+                .err()
+                .unwrap_or_default(),
+            Ok(_) => unsupported(&format!("Listing {}", req.type_name)),
+            Err(d) => d,
+        };
         Ok(Response::new(pb::validate_list_resource_config::Response {
-            diagnostics: unsupported(&format!("Listing {}", req.get_ref().type_name)),
+            diagnostics,
         }))
     }
 

@@ -1,0 +1,118 @@
+//! Adoption at scale through real Terraform 1.15: import by resource identity (`import {}`
+//! with `identity = {...}`), and `terraform query` finding 200 existing assignments across 5
+//! roles, `-generate-config-out` writing their resource and import blocks, apply importing
+//! them all, and an empty plan after.
+
+mod support;
+
+use support::sim::{user_id, zoom};
+use support::terraform::{required_providers, terraform, Workspace};
+
+#[test]
+fn import_by_identity_then_empty_plan() {
+    let Some(tf) = terraform() else { return };
+    let zoom = zoom(3);
+    let support_role = zoom.create_role("Support", &["User:Read"]);
+    zoom.assign("1", &[user_id(1)]);
+    zoom.assign(&support_role, &[user_id(2)]);
+    let ws = Workspace::new(&tf);
+    ws.config(&format!(
+        r#"{}
+{}
+import {{
+  to       = zoom_role.support
+  identity = {{ id = "{support_role}" }}
+}}
+
+import {{
+  to       = zoom_role_membership.paul
+  identity = {{ role_id = "1", user_id = "u00001" }}
+}}
+
+import {{
+  to       = zoom_role_membership.sam
+  identity = {{ role_id = zoom_role.support.id, user_id = "u00002" }}
+}}
+
+resource "zoom_role" "support" {{
+  name       = "Support"
+  privileges = ["User:Read"]
+}}
+
+resource "zoom_role_membership" "paul" {{
+  role_id = "1"
+  user_id = "u00001"
+}}
+
+resource "zoom_role_membership" "sam" {{
+  role_id = zoom_role.support.id
+  email   = "user2@example.com"
+}}
+"#,
+        required_providers(),
+        zoom.provider_block()
+    ));
+    ws.init();
+    let run = ws.apply().ok();
+    assert!(
+        run.stdout()
+            .contains("3 imported, 0 added, 0 changed, 0 destroyed"),
+        "{run}"
+    );
+    ws.assert_plan_empty();
+    let state: serde_json::Value =
+        serde_json::from_str(&ws.read("terraform.tfstate")).expect("state");
+    let paul = state["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "paul")
+        .unwrap();
+    assert_eq!(
+        paul["instances"][0]["identity"],
+        serde_json::json!({"role_id": "1", "user_id": "u00001"}),
+        "identity stored in state"
+    );
+}
+
+#[test]
+fn terraform_query_adopts_200_assignments_across_5_roles() {
+    let Some(tf) = terraform() else { return };
+    let zoom = zoom(250);
+    let mut roles = vec!["1".to_string()];
+    for name in ["Auditors", "Helpdesk", "Billing", "Security"] {
+        roles.push(zoom.create_role(name, &["User:Read"]));
+    }
+    for (i, role) in roles.iter().enumerate() {
+        let users: Vec<String> = (1..=40).map(|k| user_id(i * 40 + k)).collect();
+        zoom.assign(role, &users);
+    }
+    let ws = Workspace::new(&tf);
+    ws.config(&format!(
+        "{}\n{}",
+        required_providers(),
+        zoom.provider_block()
+    ));
+    ws.file(
+        "adopt.tfquery.hcl",
+        "list \"zoom_role_membership\" \"all\" {\n  provider         = zoom\n  include_resource = true\n  limit            = 1000\n}\n",
+    );
+    ws.init();
+    let run = ws
+        .run(&["query", "-no-color", "-generate-config-out=imported.tf"])
+        .ok();
+    let generated = ws.read("imported.tf");
+    let resources = generated
+        .matches("resource \"zoom_role_membership\"")
+        .count();
+    let imports = generated.matches("import {").count();
+    assert_eq!(resources, 200, "{}\n{generated}", run.stdout());
+    assert_eq!(imports, 200);
+    let run = ws.apply().ok();
+    assert!(
+        run.stdout()
+            .contains("200 imported, 0 added, 0 changed, 0 destroyed"),
+        "{run}"
+    );
+    ws.assert_plan_empty();
+}
