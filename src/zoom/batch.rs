@@ -1,8 +1,10 @@
 //! Coalescing assignments: concurrent requests to put single users into the same role
-//! become assign calls of up to 30 members (Zoom's limit per call). While a call for a role
-//! is in flight, new requests for that role queue up and leave together in the next call,
-//! so Terraform's parallel applies cost about one call per 30 memberships instead of one
-//! each. Every caller still gets its own outcome: when a batch fails for a reason that may
+//! become assign calls of up to 30 members (Zoom's limit per call). A role's queue leaves
+//! when it holds 30, when no assignment for any role has arrived for a short quiet spell
+//! (everyone Terraform is applying right now has queued), or when its oldest request has
+//! waited long enough; new requests queue while a call is in flight. So Terraform's parallel
+//! applies cost about one call per 30 memberships at high `-parallelism`, and a lone apply
+//! waits only the quiet spell. Every caller still gets its own outcome: when a batch fails for a reason that may
 //! concern one member (an unknown user, a refused assignment), its members are retried one
 //! by one, so one bad user fails alone.
 //!
@@ -11,16 +13,20 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 
 use super::{Error, ErrorKind, MemberRef, ZoomClient, MAX_MEMBERS_PER_ASSIGN};
 
-/// How long the first request for an idle role waits for others to join it.
-const COLLECT_WINDOW: Duration = Duration::from_millis(10);
+/// A queue leaves once no assignment (for any role) has arrived for this long.
+const QUIET: Duration = Duration::from_millis(50);
+/// ... or once its oldest request has waited this long, whatever else is arriving.
+const MAX_LINGER: Duration = Duration::from_secs(2);
+/// How often a lingering queue looks again.
+const POLL: Duration = Duration::from_millis(10);
 
-type Waiter = (MemberRef, oneshot::Sender<Result<(), Error>>);
+type Waiter = (MemberRef, oneshot::Sender<Result<(), Error>>, Instant);
 
 #[derive(Default)]
 struct Queue {
@@ -28,18 +34,26 @@ struct Queue {
     draining: bool,
 }
 
+struct Queues {
+    by_role: HashMap<String, Queue>,
+    last_arrival: Instant,
+}
+
 /// Per-role assignment queues in front of one client.
 #[derive(Clone)]
 pub struct AssignBatcher {
     client: ZoomClient,
-    queues: Arc<Mutex<HashMap<String, Queue>>>,
+    queues: Arc<Mutex<Queues>>,
 }
 
 impl AssignBatcher {
     pub fn new(client: ZoomClient) -> AssignBatcher {
         AssignBatcher {
             client,
-            queues: Arc::default(),
+            queues: Arc::new(Mutex::new(Queues {
+                by_role: HashMap::new(),
+                last_arrival: Instant::now(),
+            })),
         }
     }
 
@@ -48,8 +62,10 @@ impl AssignBatcher {
         let (tx, rx) = oneshot::channel();
         let start = {
             let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
-            let q = queues.entry(role_id.to_string()).or_default();
-            q.pending.push((member, tx));
+            let now = Instant::now();
+            queues.last_arrival = now;
+            let q = queues.by_role.entry(role_id.to_string()).or_default();
+            q.pending.push((member, tx, now));
             !std::mem::replace(&mut q.draining, true)
         };
         if start {
@@ -69,36 +85,44 @@ impl AssignBatcher {
     }
 
     async fn drain(&self, role_id: &str) {
-        tokio::time::sleep(COLLECT_WINDOW).await;
         loop {
-            let batch: Vec<Waiter> = {
-                let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
-                let Some(q) = queues.get_mut(role_id) else {
-                    return;
-                };
-                if q.pending.is_empty() {
-                    queues.remove(role_id);
-                    return;
+            let batch: Vec<Waiter> = loop {
+                {
+                    let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
+                    let quiet = queues.last_arrival.elapsed() >= QUIET;
+                    let Some(q) = queues.by_role.get_mut(role_id) else {
+                        return;
+                    };
+                    let Some(oldest) = q.pending.first().map(|w| w.2) else {
+                        queues.by_role.remove(role_id);
+                        return;
+                    };
+                    if q.pending.len() >= MAX_MEMBERS_PER_ASSIGN
+                        || quiet
+                        || oldest.elapsed() >= MAX_LINGER
+                    {
+                        let n = q.pending.len().min(MAX_MEMBERS_PER_ASSIGN);
+                        break q.pending.drain(..n).collect();
+                    }
                 }
-                let n = q.pending.len().min(MAX_MEMBERS_PER_ASSIGN);
-                q.pending.drain(..n).collect()
+                tokio::time::sleep(POLL).await;
             };
             self.send(role_id, batch).await;
         }
     }
 
     async fn send(&self, role_id: &str, batch: Vec<Waiter>) {
-        let members: Vec<MemberRef> = batch.iter().map(|(m, _)| m.clone()).collect();
+        let members: Vec<MemberRef> = batch.iter().map(|(m, _, _)| m.clone()).collect();
         tracing::debug!(role_id, members = members.len(), "assigning a batch");
         match self.client.assign_members(role_id, &members).await {
             Ok(_) => {
-                for (_, tx) in batch {
+                for (_, tx, _) in batch {
                     let _ = tx.send(Ok(()));
                 }
             }
             Err(e) if batch.len() > 1 && may_concern_one_member(&e) => {
                 tracing::debug!(role_id, error = %e, "batch refused; assigning one by one");
-                for (m, tx) in batch {
+                for (m, tx, _) in batch {
                     let one = self
                         .client
                         .assign_members(role_id, std::slice::from_ref(&m))
@@ -108,7 +132,7 @@ impl AssignBatcher {
                 }
             }
             Err(e) => {
-                for (_, tx) in batch {
+                for (_, tx, _) in batch {
                     let _ = tx.send(Err(e.clone()));
                 }
             }
