@@ -44,6 +44,8 @@ pub struct ZoomCache {
     members: Mutex<HashMap<String, Slot>>,
     roles: AsyncMutex<Option<Vec<Role>>>,
     claims: Mutex<HashMap<String, Claim>>,
+    /// Per role: planned by zoom_role_members (true) and/or zoom_role_membership (false).
+    role_modes: Mutex<HashMap<String, [bool; 2]>>,
     lookups: AtomicUsize,
     /// `None`: not read yet; `Some(None)`: reading failed, keep looking users up one by one.
     directory: AsyncMutex<Option<Option<Arc<Directory>>>>,
@@ -201,6 +203,29 @@ impl ZoomCache {
         self.forget_role(role_id);
     }
 
+    /// Records that a plan manages `role_id` authoritatively (zoom_role_members) or by
+    /// single memberships; returns the diagnostic when both happen in one plan.
+    pub fn claim_role_mode(
+        &self,
+        role_id: &str,
+        authoritative: bool,
+    ) -> Option<crate::tfplugin::Diagnostic> {
+        let mut modes = self.role_modes.lock().unwrap_or_else(|e| e.into_inner());
+        let seen = modes.entry(role_id.to_string()).or_default();
+        seen[usize::from(authoritative)] = true;
+        (seen[0] && seen[1]).then(|| {
+            crate::tfplugin::Diagnostic::error(
+                "Role managed two ways",
+                format!(
+                    "Role {role_id:?} has a zoom_role_members resource, which owns its whole \
+                     member list, and zoom_role_membership resources too. zoom_role_members \
+                     would remove the memberships' users and they would add them back on \
+                     every apply. Use one or the other for this role."
+                ),
+            )
+        })
+    }
+
     /// Claims `user_key` for `claim.role_id`; returns the conflicting earlier claim if
     /// another membership already put the same user into a different role.
     pub fn claim(&self, user_key: &str, claim: Claim) -> Option<Claim> {
@@ -252,6 +277,19 @@ mod tests {
         );
         assert_eq!(d.get("paul@example.com").map(|u| u.id.as_str()), Some("u1"));
         assert!(d.get("u2").is_none());
+    }
+
+    #[test]
+    fn a_role_managed_both_ways_is_reported() {
+        let c = ZoomCache::default();
+        assert!(c.claim_role_mode("r1", false).is_none());
+        assert!(c.claim_role_mode("r1", false).is_none());
+        assert!(c.claim_role_mode("r2", true).is_none());
+        assert!(c.claim_role_mode("r1", true).is_some());
+        assert!(
+            c.claim_role_mode("r1", false).is_some(),
+            "reported on both sides"
+        );
     }
 
     #[test]

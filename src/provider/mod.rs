@@ -6,6 +6,7 @@ pub mod cache;
 pub mod config;
 mod errors;
 pub mod role;
+pub mod role_members;
 pub mod role_membership;
 
 use std::sync::{Arc, RwLock};
@@ -139,6 +140,7 @@ impl Provider for ZoomProvider {
         vec![
             Arc::new(role::RoleResource::new(self.data.clone())),
             Arc::new(role_membership::MembershipResource::new(self.data.clone())),
+            Arc::new(role_members::RoleMembersResource::new(self.data.clone())),
         ]
     }
 

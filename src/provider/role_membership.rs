@@ -191,6 +191,11 @@ async fn plan(data: &ProviderData, plan: &mut Plan) {
                 .retain(|p| *p != AttrPath::attr("email"));
         }
     }
+    if let Some(role_id) = plan.planned.attr("role_id").as_str() {
+        if let Some(conflict) = data.cache.claim_role_mode(role_id, false) {
+            plan.diagnostics.push(conflict.at_attr("role_id"));
+        }
+    }
     let moving = plan.is_create() || plan.planned.attr("role_id") != plan.prior.attr("role_id");
     if moving {
         if let Ok(ready) = data.ready() {

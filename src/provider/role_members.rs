@@ -1,0 +1,386 @@
+//! `zoom_role_members`: the authoritative member set of one role. Reads top to bottom as
+//! schema, validate, plan, create, read, update, delete, import.
+//!
+//! Everyone listed holds the role after apply; everyone else who holds it is removed (and
+//! falls back to Member). Members added in Zoom's admin pages therefore show as drift and
+//! are removed by the next apply. Don't combine it with `zoom_role_membership` on the same
+//! role: the two would undo each other, and a plan that does is refused.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::errors::zoom_diag;
+use super::role::system_role_name;
+use super::role_membership::is_plausible_email;
+use super::ProviderData;
+use crate::tfplugin::{
+    Attribute, Block, Diagnostic, Diagnostics, Plan, Resource, Schema, Type, Value,
+};
+use crate::zoom::{ErrorKind, Member, MemberRef};
+
+pub struct RoleMembersResource {
+    data: Arc<ProviderData>,
+}
+
+impl RoleMembersResource {
+    pub fn new(data: Arc<ProviderData>) -> RoleMembersResource {
+        RoleMembersResource { data }
+    }
+}
+
+// ---- schema ----------------------------------------------------------------------------
+
+pub fn schema() -> Schema {
+    Schema::new(
+        0,
+        Block::new(
+            "The complete member list of one Zoom role. Everyone in `members` holds the role \
+             after apply, and everyone else who holds it is removed from it (they fall back \
+             to Member), including members added in Zoom's admin pages. Use it for roles \
+             whose membership Terraform owns outright; use `zoom_role_membership` to manage \
+             single assignments. Never both on the same role: a plan that mixes them is \
+             refused. A user holds one role, so listing someone here moves them out of \
+             whatever role they held.",
+            vec![
+                Attribute::string("id")
+                    .computed()
+                    .use_state_for_unknown()
+                    .describe("The role id."),
+                Attribute::string("role_id")
+                    .required()
+                    .requires_replace()
+                    .describe("The role: `1` for Admin or a custom role's id. Owner (`0`) and Member (`2`) can't take members through Zoom's API."),
+                Attribute::new("members", Type::set(Type::String))
+                    .required()
+                    .describe("Every member of the role, as user ids or emails (emails compare without regard to case; state keeps your spelling). An empty set removes everyone."),
+            ],
+        ),
+    )
+}
+
+// ---- validate --------------------------------------------------------------------------
+
+pub fn validate(config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    if let Some(role_id) = config.attr("role_id").as_str() {
+        if let Some(name) = system_role_name(role_id).filter(|_| role_id != "1") {
+            diags.push(
+                Diagnostic::error(
+                    format!("The {name} role can't take members"),
+                    format!(
+                        "Zoom's API can't add or remove members of the {name} role (id \
+                         {role_id:?}). Manage Admin (\"1\") or custom roles."
+                    ),
+                )
+                .at_attr("role_id"),
+            );
+        }
+    }
+    for m in config.attr("members").elements().unwrap_or_default() {
+        let Some(s) = m.as_str() else { continue };
+        let bad = s.trim().is_empty()
+            || s.contains(char::is_whitespace)
+            || (s.contains('@') && !is_plausible_email(s));
+        if bad {
+            diags.push(
+                Diagnostic::error(
+                    "Malformed member",
+                    format!("{s:?} is neither a Zoom user id nor an email address."),
+                )
+                .at_attr("members"),
+            );
+        }
+    }
+    diags
+}
+
+// ---- plan ------------------------------------------------------------------------------
+
+async fn plan(data: &ProviderData, plan: &mut Plan) {
+    if plan.is_destroy() {
+        return;
+    }
+    let Some(role_id) = plan.planned.attr("role_id").as_str().map(str::to_string) else {
+        return;
+    };
+    plan.planned.set_attr("id", role_id.as_str());
+    if let Some(conflict) = data.cache.claim_role_mode(&role_id, true) {
+        plan.diagnostics.push(conflict.at_attr("role_id"));
+    }
+}
+
+// ---- create / update -------------------------------------------------------------------
+
+/// Makes the role's members exactly `planned.members`: assigns the missing ones (30 per
+/// call), then removes the extra ones.
+async fn converge(data: &ProviderData, planned: &Value, diags: &mut Diagnostics) -> Option<Value> {
+    let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
+    let role_id = planned.attr("role_id").as_str()?.to_string();
+    let wanted = planned.attr("members").as_strings().unwrap_or_default();
+    let current = match data.cache.role_members(&ready.client, &role_id).await {
+        Ok(Some(m)) => m.members,
+        Ok(None) => {
+            diags.push(
+                Diagnostic::error(
+                    "Role not found",
+                    format!("Zoom has no role with id {role_id:?}."),
+                )
+                .at_attr("role_id"),
+            );
+            return None;
+        }
+        Err(e) => {
+            diags.push(zoom_diag(&e, Some("role_id")));
+            return None;
+        }
+    };
+    let missing: Vec<MemberRef> = wanted
+        .iter()
+        .filter(|w| !current.iter().any(|m| matches(m, w)))
+        .map(|w| member_ref(w))
+        .collect();
+    if !missing.is_empty() {
+        // Assigning someone who already holds the role is harmless, so a retry is safe.
+        if let Err(e) = ready.client.assign_members(&role_id, &missing).await {
+            let attr = if matches!(e.kind(), ErrorKind::NotFound) && e.zoom_code() != Some(1034) {
+                "members"
+            } else {
+                "role_id"
+            };
+            diags.push(zoom_diag(&e, Some(attr)));
+            return None;
+        }
+        data.cache.forget_role(&role_id);
+    }
+    let extra: Vec<&Member> = current
+        .iter()
+        .filter(|m| !wanted.iter().any(|w| matches(m, w)))
+        .collect();
+    for m in extra {
+        match ready.client.unassign_member(&role_id, &m.id).await {
+            Ok(()) => data.cache.unassigned(&role_id, &m.id).await,
+            Err(e) if e.is_not_found() => {}
+            Err(e) => {
+                diags.push(zoom_diag(&e, Some("members")));
+                return None;
+            }
+        }
+    }
+    let mut state = planned.clone();
+    state.set_attr("id", role_id.as_str());
+    Some(state)
+}
+
+fn matches(member: &Member, entry: &str) -> bool {
+    (!member.id.is_empty() && member.id == entry)
+        || (!member.email.is_empty() && member.email.eq_ignore_ascii_case(entry))
+}
+
+fn member_ref(entry: &str) -> MemberRef {
+    if entry.contains('@') {
+        MemberRef::Email(entry.to_string())
+    } else {
+        MemberRef::Id(entry.to_string())
+    }
+}
+
+// ---- read ------------------------------------------------------------------------------
+
+async fn read(data: &ProviderData, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
+    let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
+    let role_id = state.attr("role_id").as_str()?.to_string();
+    let current = match data.cache.role_members(&ready.client, &role_id).await {
+        Ok(Some(m)) => m.members,
+        Ok(None) => return None,
+        Err(e) => {
+            diags.push(zoom_diag(&e, None));
+            return Some(state.clone());
+        }
+    };
+    let known = state.attr("members").as_strings().unwrap_or_default();
+    Some(Value::object([
+        ("id", Value::from(role_id.as_str())),
+        ("role_id", Value::from(role_id.as_str())),
+        (
+            "members",
+            Value::string_set(members_as_written(&known, &current)),
+        ),
+    ]))
+}
+
+/// The role's members, each spelled as the state spelled it (id or email, its case), and
+/// members the state didn't know by email (or id when Zoom gives no email).
+fn members_as_written(known: &[String], current: &[Member]) -> Vec<String> {
+    current
+        .iter()
+        .map(|m| {
+            known
+                .iter()
+                .find(|k| matches(m, k))
+                .cloned()
+                .unwrap_or_else(|| {
+                    if m.email.is_empty() {
+                        m.id.clone()
+                    } else {
+                        m.email.clone()
+                    }
+                })
+        })
+        .collect()
+}
+
+// ---- delete ----------------------------------------------------------------------------
+
+async fn delete(data: &ProviderData, prior: &Value, diags: &mut Diagnostics) {
+    let Ok(ready) = data.ready().map_err(|d| diags.push(d)) else {
+        return;
+    };
+    let Some(role_id) = prior.attr("role_id").as_str() else {
+        return;
+    };
+    let known = prior.attr("members").as_strings().unwrap_or_default();
+    let current = match data.cache.role_members(&ready.client, role_id).await {
+        Ok(Some(m)) => m.members,
+        Ok(None) => return,
+        Err(e) => {
+            diags.push(zoom_diag(&e, None));
+            return;
+        }
+    };
+    // Only the members this resource put there: someone assigned since then is drift the
+    // resource never owned.
+    for m in current
+        .iter()
+        .filter(|m| known.iter().any(|k| matches(m, k)))
+    {
+        match ready.client.unassign_member(role_id, &m.id).await {
+            Ok(()) => data.cache.unassigned(role_id, &m.id).await,
+            Err(e) if e.is_not_found() => {}
+            Err(e) => {
+                diags.push(zoom_diag(&e, None));
+                return;
+            }
+        }
+    }
+}
+
+// ---- import ----------------------------------------------------------------------------
+
+fn import(id: &str, diags: &mut Diagnostics) -> Option<Value> {
+    let id = id.trim();
+    if id.is_empty() || id.contains('/') || id.contains(char::is_whitespace) {
+        diags.push(Diagnostic::error(
+            "Invalid import ID",
+            format!("{id:?} is not a role id. Import a role's member set by the role id, e.g. `terraform import zoom_role_members.admins 1`."),
+        ));
+        return None;
+    }
+    Some(Value::object([
+        ("id", Value::from(id)),
+        ("role_id", Value::from(id)),
+        ("members", Value::Set(Vec::new())),
+    ]))
+}
+
+#[async_trait]
+impl Resource for RoleMembersResource {
+    fn type_name(&self) -> &'static str {
+        "zoom_role_members"
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        validate(config)
+    }
+
+    async fn plan(&self, p: &mut Plan) {
+        plan(&self.data, p).await
+    }
+
+    async fn create(
+        &self,
+        _config: &Value,
+        planned: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        converge(&self.data, planned, diags).await
+    }
+
+    async fn read(&self, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
+        read(&self.data, state, diags).await
+    }
+
+    async fn update(
+        &self,
+        _prior: &Value,
+        _config: &Value,
+        planned: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        converge(&self.data, planned, diags).await
+    }
+
+    async fn delete(&self, prior: &Value, diags: &mut Diagnostics) {
+        delete(&self.data, prior, diags).await
+    }
+
+    async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
+        import(id, diags)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(id: &str, email: &str) -> Member {
+        Member {
+            id: id.into(),
+            email: email.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn state_keeps_the_configured_spelling_and_names_strangers_by_email() {
+        let known = vec!["Paul@Example.com".to_string(), "u2".to_string()];
+        let current = vec![
+            member("u1", "paul@example.com"),
+            member("u2", "ann@example.com"),
+            member("u3", "eve@example.com"),
+        ];
+        let mut got = members_as_written(&known, &current);
+        got.sort();
+        assert_eq!(got, vec!["Paul@Example.com", "eve@example.com", "u2"]);
+    }
+
+    #[test]
+    fn validate_refuses_owner_member_and_malformed_entries() {
+        let cfg = |role: &str, members: &[&str]| {
+            Value::object([
+                ("id", Value::Null),
+                ("role_id", Value::from(role)),
+                ("members", Value::string_set(members.iter().copied())),
+            ])
+        };
+        assert!(validate(&cfg("1", &["u1", "a@b.co"])).is_empty());
+        assert!(validate(&cfg("0", &[])).has_errors());
+        assert!(validate(&cfg("2", &[])).has_errors());
+        assert!(validate(&cfg("r1", &["a b"])).has_errors());
+        assert!(validate(&cfg("r1", &["a@b"])).has_errors());
+    }
+
+    #[test]
+    fn entries_match_ids_or_emails() {
+        let m = member("u1", "Paul@Example.com");
+        assert!(matches(&m, "u1"));
+        assert!(matches(&m, "paul@example.com"));
+        assert!(!matches(&m, "u2"));
+        assert_eq!(member_ref("a@b.co"), MemberRef::Email("a@b.co".into()));
+        assert_eq!(member_ref("u1"), MemberRef::Id("u1".into()));
+    }
+}
