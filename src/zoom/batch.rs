@@ -1,10 +1,11 @@
 //! Coalescing assignments: concurrent requests to put single users into the same role
 //! become assign calls of up to 30 members (Zoom's limit per call). A role's queue leaves
-//! when it holds 30, when no assignment for any role has arrived for a short quiet spell
+//! when it holds 30, when no assignment for any role has arrived for a quiet spell
 //! (everyone Terraform is applying right now has queued), or when its oldest request has
-//! waited long enough; new requests queue while a call is in flight. So Terraform's parallel
-//! applies cost about one call per 30 memberships at high `-parallelism`, and a lone apply
-//! waits only the quiet spell. Every caller still gets its own outcome: when a batch fails for a reason that may
+//! waited long enough; new requests queue while a call is in flight. The quiet spell is
+//! three times the recent gap between arrivals (20–200 ms): short when Terraform hands
+//! over a burst and waits, long while applies keep trickling in. So Terraform's parallel
+//! applies share calls as far as its parallelism allows, and a lone apply waits 20 ms. Every caller still gets its own outcome: when a batch fails for a reason that may
 //! concern one member (an unknown user, a refused assignment), its members are retried one
 //! by one, so one bad user fails alone.
 //!
@@ -19,8 +20,11 @@ use tokio::sync::oneshot;
 
 use super::{Error, ErrorKind, MemberRef, ZoomClient, MAX_MEMBERS_PER_ASSIGN};
 
-/// A queue leaves once no assignment (for any role) has arrived for this long.
-const QUIET: Duration = Duration::from_millis(50);
+/// Bounds of the quiet spell after which a queue leaves.
+const QUIET_MIN: Duration = Duration::from_millis(20);
+const QUIET_MAX: Duration = Duration::from_millis(200);
+/// Gaps longer than this are idle time, not the rhythm of an apply.
+const IDLE_GAP: Duration = Duration::from_secs(1);
 /// ... or once its oldest request has waited this long, whatever else is arriving.
 const MAX_LINGER: Duration = Duration::from_secs(2);
 /// How often a lingering queue looks again.
@@ -37,6 +41,14 @@ struct Queue {
 struct Queues {
     by_role: HashMap<String, Queue>,
     last_arrival: Instant,
+    /// Moving average of the gap between arrivals.
+    gap: Duration,
+}
+
+impl Queues {
+    fn quiet(&self) -> Duration {
+        (self.gap * 3).clamp(QUIET_MIN, QUIET_MAX)
+    }
 }
 
 /// Per-role assignment queues in front of one client.
@@ -53,6 +65,7 @@ impl AssignBatcher {
             queues: Arc::new(Mutex::new(Queues {
                 by_role: HashMap::new(),
                 last_arrival: Instant::now(),
+                gap: Duration::ZERO,
             })),
         }
     }
@@ -63,6 +76,10 @@ impl AssignBatcher {
         let start = {
             let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
             let now = Instant::now();
+            let gap = now - queues.last_arrival;
+            if gap < IDLE_GAP {
+                queues.gap = (queues.gap * 4 + gap) / 5;
+            }
             queues.last_arrival = now;
             let q = queues.by_role.entry(role_id.to_string()).or_default();
             q.pending.push((member, tx, now));
@@ -89,7 +106,7 @@ impl AssignBatcher {
             let batch: Vec<Waiter> = loop {
                 {
                     let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
-                    let quiet = queues.last_arrival.elapsed() >= QUIET;
+                    let quiet = queues.last_arrival.elapsed() >= queues.quiet();
                     let Some(q) = queues.by_role.get_mut(role_id) else {
                         return;
                     };
