@@ -1,6 +1,7 @@
-//! The provider's documentation: this file owns `docs/index.md` and `docs/resources/*.md`,
-//! rendered from three sources: the schemas the provider serves (`ZoomProvider`), the
-//! Terraform files under `examples/`, and the prose templates under `docs-templates/`.
+//! The provider's documentation: this file owns `docs/index.md`, `docs/resources/*.md` and
+//! `docs/data-sources/*.md`, rendered from three sources: the schemas the provider serves
+//! (`ZoomProvider`), the Terraform files under `examples/`, and the prose templates under
+//! `docs-templates/`.
 //!
 //! `cargo test` checks that the files in `docs/` are exactly what would be rendered and
 //! fails naming each stale file; `UPDATE_DOCS=1 cargo test --test docs` (`make docs`)
@@ -8,17 +9,22 @@
 //!
 //! Pages: `docs-templates/index.md.tmpl` becomes `docs/index.md` (about the provider
 //! block), and each resource `zoom_NAME` needs `docs-templates/resources/NAME.md.tmpl`,
-//! which becomes `docs/resources/NAME.md`. Placeholders in templates:
+//! which becomes `docs/resources/NAME.md`; each data source `zoom_NAME` likewise needs
+//! `docs-templates/data-sources/NAME.md.tmpl`, which becomes `docs/data-sources/NAME.md`.
+//! Placeholders in templates:
 //!
-//! - `{{ name }}`: the page's subject, `zoom` or the resource type (`zoom_role`);
+//! - `{{ name }}`: the page's subject, `zoom` or the resource or data source type
+//!   (`zoom_role`);
 //! - `{{ description }}`: the description in its schema;
 //! - `{{ schema }}`: a `## Schema` section with Required / Optional / Read-Only lists, as
-//!   the registry's tfplugindocs renders it;
+//!   the registry's tfplugindocs renders it (attributes holding objects get a
+//!   "Nested Schema" subsection listing the objects' attributes);
 //! - `{{ example "examples/PATH" }}`: that file in a fenced block, `terraform` for `.tf`
 //!   and `shell` for `.sh`.
 //!
-//! Every file under `examples/provider` and `examples/resources` must appear on some page,
-//! and every `.tf` file under `examples/` must be left unchanged by `terraform fmt`.
+//! Every file under `examples/provider`, `examples/resources` and `examples/data-sources`
+//! must appear on some page, and every `.tf` file under `examples/` must be left unchanged
+//! by `terraform fmt`.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -49,6 +55,54 @@ struct Page {
     content: String,
 }
 
+/// Where the pages of one kind of type come from and go: resources or data sources.
+struct Kind {
+    /// For messages: "resource", "data source".
+    what: &'static str,
+    /// The directory under `docs-templates/` and under `docs/`.
+    dir: &'static str,
+}
+
+const RESOURCES: Kind = Kind {
+    what: "resource",
+    dir: "resources",
+};
+
+const DATA_SOURCES: Kind = Kind {
+    what: "data source",
+    dir: "data-sources",
+};
+
+/// The directories of generated pages, each owned wholly by this file.
+const GENERATED_DIRS: [&str; 2] = ["docs/resources", "docs/data-sources"];
+
+/// The page of the type `type_name` (`zoom_NAME`): from `docs-templates/DIR/NAME.md.tmpl`
+/// to `docs/DIR/NAME.md`.
+fn type_page(
+    kind: &Kind,
+    prefix: &str,
+    type_name: &str,
+    schema: Schema,
+    used: &mut BTreeSet<String>,
+) -> Page {
+    let short = type_name.strip_prefix(prefix).unwrap_or(type_name);
+    let template = format!("docs-templates/{}/{short}.md.tmpl", kind.dir);
+    assert!(
+        root().join(&template).exists(),
+        "docs: {} {type_name} has no page template: create {template} (copy a neighbour) \
+         and run `make docs`",
+        kind.what
+    );
+    let subject = Subject {
+        name: type_name.to_string(),
+        schema,
+    };
+    Page {
+        path: format!("docs/{}/{short}.md", kind.dir),
+        content: render(&template, &subject, used),
+    }
+}
+
 /// Renders every page; also returns the example files the pages embedded.
 fn render_all() -> (Vec<Page>, BTreeSet<String>) {
     let provider = ZoomProvider::new();
@@ -66,22 +120,22 @@ fn render_all() -> (Vec<Page>, BTreeSet<String>) {
     }];
     let prefix = format!("{}_", provider.type_name());
     for resource in provider.resources() {
-        let type_name = resource.type_name();
-        let short = type_name.strip_prefix(&prefix).unwrap_or(type_name);
-        let template = format!("docs-templates/resources/{short}.md.tmpl");
-        assert!(
-            root().join(&template).exists(),
-            "docs: resource {type_name} has no page template: create {template} \
-             (copy a neighbour) and run `make docs`"
-        );
-        let subject = Subject {
-            name: type_name.to_string(),
-            schema: resource.schema(),
-        };
-        pages.push(Page {
-            path: format!("docs/resources/{short}.md"),
-            content: render(&template, &subject, &mut used),
-        });
+        pages.push(type_page(
+            &RESOURCES,
+            &prefix,
+            resource.type_name(),
+            resource.schema(),
+            &mut used,
+        ));
+    }
+    for data_source in provider.data_sources() {
+        pages.push(type_page(
+            &DATA_SOURCES,
+            &prefix,
+            data_source.type_name(),
+            data_source.schema(),
+            &mut used,
+        ));
     }
     (pages, used)
 }
@@ -160,7 +214,40 @@ fn schema_section(template: &str, schema: &Schema) -> String {
             out.push('\n');
         }
     }
+    for a in &attrs {
+        if let Some(fields) = object_fields(&a.ty) {
+            out.push_str(&nested_section(a, fields));
+        }
+    }
     out.trim_end().to_string()
+}
+
+/// The attributes of the objects an attribute holds (directly or in a collection).
+fn object_fields(ty: &Type) -> Option<&std::collections::BTreeMap<String, Type>> {
+    match ty {
+        Type::Object(fields) => Some(fields),
+        Type::List(t) | Type::Set(t) | Type::Map(t) => object_fields(t),
+        _ => None,
+    }
+}
+
+/// The anchor of an attribute's nested schema, as tfplugindocs names it.
+fn nested_anchor(a: &Attribute) -> String {
+    format!("nestedatt--{}", a.name)
+}
+
+/// `### Nested Schema for `name``: the object's attributes, sorted, with their types.
+fn nested_section(a: &Attribute, fields: &std::collections::BTreeMap<String, Type>) -> String {
+    let mut out = format!(
+        "\n<a id=\"{}\"></a>\n### Nested Schema for `{}`\n\n{}:\n\n",
+        nested_anchor(a),
+        a.name,
+        section(a)
+    );
+    for (name, ty) in fields {
+        writeln!(out, "- `{name}` ({})", type_name(ty)).unwrap();
+    }
+    out
 }
 
 /// Where tfplugindocs lists an attribute: optional+computed counts as Optional.
@@ -183,12 +270,20 @@ fn attribute_line(a: &Attribute) -> String {
     if a.deprecated {
         flags.push("Deprecated".to_string());
     }
-    let line = format!(
+    let mut line = format!(
         "- `{}` ({}) {}",
         a.name,
         flags.join(", "),
         a.description.trim()
     );
+    if object_fields(&a.ty).is_some() {
+        write!(
+            line,
+            " (see [below for nested schema](#{}))",
+            nested_anchor(a)
+        )
+        .unwrap();
+    }
     line.trim_end().to_string()
 }
 
@@ -206,15 +301,19 @@ fn type_name(ty: &Type) -> String {
     }
 }
 
-/// Generated pages in `docs/resources` that no resource renders any more.
+/// Generated pages in `docs/resources` or `docs/data-sources` that no resource or data
+/// source renders any more.
 fn orphans(pages: &[Page]) -> Vec<String> {
     let generated: BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
-    let Ok(entries) = std::fs::read_dir(root().join("docs/resources")) else {
-        return Vec::new();
-    };
-    let mut found: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| format!("docs/resources/{}", e.file_name().to_string_lossy()))
+    let mut found: Vec<String> = GENERATED_DIRS
+        .into_iter()
+        .flat_map(|dir| {
+            std::fs::read_dir(root().join(dir))
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.ok())
+                .map(move |e| format!("{dir}/{}", e.file_name().to_string_lossy()))
+        })
         .filter(|p| p.ends_with(".md") && !generated.contains(p.as_str()))
         .collect();
     found.sort();
@@ -253,7 +352,7 @@ fn docs_are_up_to_date() {
         }
         for orphan in orphans(&pages) {
             std::fs::remove_file(root().join(&orphan)).unwrap();
-            eprintln!("docs: removed {orphan}, which no resource renders");
+            eprintln!("docs: removed {orphan}, which no resource or data source renders");
         }
         return;
     }
@@ -271,7 +370,7 @@ fn docs_are_up_to_date() {
     }
     for orphan in orphans(&pages) {
         stale.push(format!(
-            "{orphan} documents no resource the provider serves"
+            "{orphan} documents no resource or data source the provider serves"
         ));
     }
     assert!(
@@ -307,11 +406,15 @@ fn files_under(dir: &str) -> Vec<String> {
 #[test]
 fn every_example_is_on_a_page() {
     let (_, used) = render_all();
-    let unused: Vec<String> = ["examples/provider", "examples/resources"]
-        .into_iter()
-        .flat_map(files_under)
-        .filter(|f| !used.contains(f))
-        .collect();
+    let unused: Vec<String> = [
+        "examples/provider",
+        "examples/resources",
+        "examples/data-sources",
+    ]
+    .into_iter()
+    .flat_map(files_under)
+    .filter(|f| !used.contains(f))
+    .collect();
     assert!(
         unused.is_empty(),
         "these examples appear on no page; add {{{{ example \"...\" }}}} to a template in \

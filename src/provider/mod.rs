@@ -4,6 +4,10 @@
 
 pub mod cache;
 pub mod config;
+pub mod data_role;
+pub mod data_role_members;
+pub mod data_roles;
+pub mod data_user;
 mod errors;
 pub mod role;
 pub mod role_members;
@@ -145,7 +149,14 @@ impl Provider for ZoomProvider {
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        Vec::new()
+        vec![
+            Arc::new(data_roles::RolesDataSource::new(self.data.clone())),
+            Arc::new(data_role::RoleDataSource::new(self.data.clone())),
+            Arc::new(data_role_members::RoleMembersDataSource::new(
+                self.data.clone(),
+            )),
+            Arc::new(data_user::UserDataSource::new(self.data.clone())),
+        ]
     }
 }
 
