@@ -105,7 +105,9 @@ async fn read(data: &ProviderData, config: &Value, diags: &mut Diagnostics) -> O
         (None, Some(email)) => (email.trim(), "email"),
         (None, None) => return None,
     };
-    let user = match data.cache.user(client, who).await {
+    // Straight from Zoom, not the plan-time user cache: the role may have changed in
+    // this very apply, and a data source reads a handful of users at most.
+    let user = match client.get_user(who).await {
         Ok(u) => u,
         Err(e) if e.is_not_found() => {
             diags.push(
