@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Every benchmark, in release builds, against zoom-sim: plugin start-up, the client's rate
+# limiter, and Terraform at scale (1,000 memberships). Figures go to docs/performance.md by
+# hand, with the command that produced them. Pass a bench name to run only that one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+benches=("${@:-plugin_startup limiter terraform_scale}")
+for b in ${benches[*]}; do
+  echo "==> cargo bench --bench $b"
+  cargo bench --quiet --bench "$b"
+done
