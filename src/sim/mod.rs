@@ -263,6 +263,12 @@ impl SimHandle {
         self.app.lock().issue_token(Instant::now()).token
     }
 
+    /// Every token issued since start (OAuth and [`Self::issue_token`]), oldest first,
+    /// expired and revoked ones included. Static tokens are not listed.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.app.lock().issued_tokens().to_vec()
+    }
+
     /// Invalidate every issued token (static tokens stay valid).
     pub fn expire_tokens(&self) {
         self.app.lock().expire_tokens();

@@ -110,6 +110,8 @@ pub(crate) struct Sim {
     pub base_url: String,
     static_tokens: HashSet<String>,
     tokens: HashMap<String, IssuedToken>,
+    /// Every token issued since start, oldest first (kept after expiry; for tests).
+    issued: Vec<String>,
     rng: StdRng,
     rate: RateWindows,
     tracking_seq: u64,
@@ -142,6 +144,7 @@ impl Sim {
             base_url: String::new(),
             static_tokens: config.static_tokens.into_iter().collect(),
             tokens: HashMap::new(),
+            issued: Vec::new(),
             rng,
             rate: RateWindows::default(),
             tracking_seq: 0,
@@ -191,6 +194,7 @@ impl Sim {
         let lifetime = Duration::from_millis(self.switches.token_lifetime_ms);
         let scopes = self.switches.scopes.clone();
         self.tokens.retain(|_, t| t.expires > now);
+        self.issued.push(token.clone());
         self.tokens.insert(
             token.clone(),
             IssuedToken {
@@ -223,6 +227,11 @@ impl Sim {
             }
             None => Err(ApiError::invalid_token()),
         }
+    }
+
+    /// Every token issued since start, oldest first, expired and revoked ones included.
+    pub fn issued_tokens(&self) -> &[String] {
+        &self.issued
     }
 
     /// Invalidate every token issued so far (static tokens stay valid).
