@@ -4,7 +4,7 @@
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: demo test tools build lint unit e2e docs docs-check bench clean
+.PHONY: demo test tools build lint unit e2e docs docs-check bench release clean
 
 ## Build, start zoom-sim with seeded users, terraform apply examples/quickstart, show an empty second plan.
 demo: tools
@@ -36,6 +36,10 @@ docs-check:
 ## Benchmarks against zoom-sim; figures go to docs/performance.md by hand, with this command.
 bench: tools
 	./scripts/bench.sh
+
+## Registry artifacts for linux_amd64 in dist/: zip, manifest, SHA256SUMS (docs/releasing.md).
+release:
+	./scripts/release.sh
 
 clean:
 	$(CARGO) clean

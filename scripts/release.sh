@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Builds the Terraform Registry release artifacts for this machine's platform (linux_amd64):
+#
+#   DIR/terraform-provider-zoom_X.Y.Z_linux_amd64.zip   one file, terraform-provider-zoom_vX.Y.Z (0755)
+#   DIR/terraform-provider-zoom_X.Y.Z_manifest.json     {"version": 1, "metadata": {"protocol_versions": ["6.0"]}}
+#   DIR/terraform-provider-zoom_X.Y.Z_SHA256SUMS        sha256sum lines for every zip of X.Y.Z in DIR and the manifest
+#
+# X.Y.Z is the package version in Cargo.toml. Zips are deterministic (fixed timestamp
+# and attributes), so two runs on the same binary give the same checksums.
+# Needs only bash, cargo, python3 (zipfile) and coreutils (sha256sum).
+#
+# Usage:
+#   scripts/release.sh [--out DIR]
+#       cargo build --release, then package it as linux_amd64 into DIR (default: dist/).
+#   scripts/release.sh [--out DIR] --platform OS_ARCH --binary PATH
+#       package a binary built elsewhere (e.g. darwin_arm64 from a Mac, windows_amd64 .exe)
+#       without building; SHA256SUMS is rewritten to cover every zip of this version in DIR.
+#
+# Signing SHA256SUMS (terraform-provider-zoom_X.Y.Z_SHA256SUMS.sig) is done by the maintainer
+# with their GPG key; see docs/releasing.md.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+out="$root/dist"
+platform=""
+binary=""
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out="${2:?--out needs a directory}"; shift 2 ;;
+    --out=*) out="${1#--out=}"; shift ;;
+    --platform) platform="${2:?--platform needs OS_ARCH}"; shift 2 ;;
+    --platform=*) platform="${1#--platform=}"; shift ;;
+    --binary) binary="${2:?--binary needs a path}"; shift 2 ;;
+    --binary=*) binary="${1#--binary=}"; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "release.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+if { [ -n "$platform" ] && [ -z "$binary" ]; } || { [ -z "$platform" ] && [ -n "$binary" ]; }; then
+  echo "release.sh: --platform and --binary go together" >&2
+  exit 2
+fi
+
+name="terraform-provider-zoom"
+version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)"
+if ! [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+  echo "release.sh: Cargo.toml version '$version' is not X.Y.Z" >&2
+  exit 1
+fi
+
+if [ -z "$binary" ]; then
+  platform="linux_amd64"
+  if [ "$(uname -s)/$(uname -m)" != "Linux/x86_64" ]; then
+    echo "release.sh: without --binary this builds linux_amd64 and must run on Linux x86_64" >&2
+    exit 1
+  fi
+  echo "==> cargo build --release --bin $name ($version)"
+  "${CARGO:-cargo}" build --release --bin "$name"
+  target_dir="${CARGO_TARGET_DIR:-$root/target}"
+  binary="$target_dir/release/$name"
+fi
+if [ ! -f "$binary" ]; then
+  echo "release.sh: no binary at $binary" >&2
+  exit 1
+fi
+case "$platform" in
+  windows_*) member="${name}_v${version}.exe" ;;
+  *_*) member="${name}_v${version}" ;;
+  *) echo "release.sh: --platform is OS_ARCH, e.g. darwin_arm64" >&2; exit 2 ;;
+esac
+
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+zip="${name}_${version}_${platform}.zip"
+manifest="${name}_${version}_manifest.json"
+sums="${name}_${version}_SHA256SUMS"
+
+echo "==> $out/$zip"
+python3 - "$binary" "$member" "$out/$zip" <<'PY'
+import os, sys, zipfile
+binary, member, dest = sys.argv[1:4]
+info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))
+info.create_system = 3                      # Unix, so the mode bits below count
+info.external_attr = (0o100755 & 0xFFFF) << 16  # regular file, rwxr-xr-x
+info.compress_type = zipfile.ZIP_DEFLATED
+with open(binary, "rb") as f:
+    data = f.read()
+tmp = dest + ".tmp"
+with zipfile.ZipFile(tmp, "w") as z:
+    z.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+os.replace(tmp, dest)
+PY
+
+cat > "$out/$manifest" <<'JSON'
+{
+  "version": 1,
+  "metadata": {
+    "protocol_versions": ["6.0"]
+  }
+}
+JSON
+
+# Every zip of this version in DIR (other platforms packaged with --binary, too), then the
+# manifest, in name order; two spaces between hash and name, as sha256sum writes them.
+(
+  cd "$out"
+  shopt -s nullglob
+  files=("${name}_${version}"_*.zip "$manifest")
+  LC_ALL=C sha256sum "${files[@]}" | LC_ALL=C sort -k 2 > "$sums.tmp"
+  mv "$sums.tmp" "$sums"
+)
+
+echo "==> $out/$manifest"
+echo "==> $out/$sums"
+sed 's/^/    /' "$out/$sums"
+echo "Sign it with your key: gpg --detach-sign $out/$sums  (see docs/releasing.md)"
