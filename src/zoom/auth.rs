@@ -24,6 +24,8 @@ const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 /// Renew this long before expiry (or at half-life when the lifetime is shorter than twice
 /// this).
 const RENEW_MARGIN: Duration = Duration::from_secs(60);
+/// The longest lifetime believed from a token answer.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
 /// A token handed to a request, with the generation that lets a 124 invalidate exactly it.
 #[derive(Clone)]
@@ -262,7 +264,10 @@ fn parse_token(body: &[u8], status: u16) -> Result<(Secret, Duration), Error> {
         .and_then(error::lenient_i64)
         .filter(|n| *n > 0)
         .map(|n| Duration::from_secs(n as u64))
-        .unwrap_or(DEFAULT_LIFETIME);
+        .unwrap_or(DEFAULT_LIFETIME)
+        // Zoom's tokens last an hour; a day caps nonsense answers without overflowing
+        // `Instant` arithmetic (renewal on code 124 still covers a token that dies early).
+        .min(MAX_LIFETIME);
     Ok((Secret::new(token), lifetime))
 }
 
