@@ -74,7 +74,7 @@ const DATA_SOURCES: Kind = Kind {
 };
 
 /// The directories of generated pages, each owned wholly by this file.
-const GENERATED_DIRS: [&str; 2] = ["docs/resources", "docs/data-sources"];
+const GENERATED_DIRS: [&str; 3] = ["docs/resources", "docs/data-sources", "docs/guides"];
 
 /// The page of the type `type_name` (`zoom_NAME`): from `docs-templates/DIR/NAME.md.tmpl`
 /// to `docs/DIR/NAME.md`.
@@ -137,6 +137,26 @@ fn render_all() -> (Vec<Page>, BTreeSet<String>) {
             &mut used,
         ));
     }
+    // Guides: every docs-templates/guides/NAME.md.tmpl becomes docs/guides/NAME.md.
+    for template in files_under("docs-templates/guides") {
+        let Some(name) = template
+            .strip_prefix("docs-templates/guides/")
+            .and_then(|f| f.strip_suffix(".md.tmpl"))
+        else {
+            continue;
+        };
+        pages.push(Page {
+            path: format!("docs/guides/{name}.md"),
+            content: render(
+                &template,
+                &Subject {
+                    name: provider.type_name().to_string(),
+                    schema: provider.schema(),
+                },
+                &mut used,
+            ),
+        });
+    }
     (pages, used)
 }
 
@@ -187,7 +207,7 @@ fn expand(
 /// An example file as a fenced code block.
 fn example(path: &str) -> String {
     let lang = match Path::new(path).extension().and_then(|e| e.to_str()) {
-        Some("tf") => "terraform",
+        Some("tf") | Some("hcl") => "terraform",
         Some("sh") => "shell",
         _ => panic!("docs: don't know how to show {path}: examples are .tf or .sh files"),
     };
@@ -410,6 +430,7 @@ fn every_example_is_on_a_page() {
         "examples/provider",
         "examples/resources",
         "examples/data-sources",
+        "examples/list-resources",
     ]
     .into_iter()
     .flat_map(files_under)
