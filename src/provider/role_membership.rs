@@ -380,10 +380,11 @@ async fn assign(
         .assign(&role_id, MemberRef::Id(user_id.clone()))
         .await
     {
-        let attr = match (e.kind(), e.zoom_code()) {
-            (ErrorKind::NotFound, Some(1001)) => user_attr(config),
-            (ErrorKind::NotFound, _) | (ErrorKind::Validation, _) => "role_id",
-            _ => "role_id",
+        // 1001 is about the user; everything else (1034, Owner/Member refusals) the role.
+        let attr = if e.zoom_code() == Some(1001) {
+            user_attr(config)
+        } else {
+            "role_id"
         };
         diags.push(zoom_diag(&e, Some(attr)));
         return None;
