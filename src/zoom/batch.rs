@@ -3,7 +3,7 @@
 //! when it holds 30, when no assignment for any role has arrived for a quiet spell
 //! (everyone Terraform is applying right now has queued), or when its oldest request has
 //! waited long enough; new requests queue while a call is in flight. The quiet spell is
-//! three times the recent gap between arrivals (20–200 ms): short when Terraform hands
+//! six times the recent gap between arrivals (20–200 ms): short when Terraform hands
 //! over a burst and waits, long while applies keep trickling in. So Terraform's parallel
 //! applies share calls as far as its parallelism allows, and a lone apply waits 20 ms. Every caller still gets its own outcome: when a batch fails for a reason that may
 //! concern one member (an unknown user, a refused assignment), its members are retried one
@@ -47,7 +47,7 @@ struct Queues {
 
 impl Queues {
     fn quiet(&self) -> Duration {
-        (self.gap * 3).clamp(QUIET_MIN, QUIET_MAX)
+        (self.gap * 6).clamp(QUIET_MIN, QUIET_MAX)
     }
 }
 
