@@ -8,7 +8,7 @@ mod support;
 
 use serde_json::{json, Value};
 use support::sim::{user_id, zoom, Zoom};
-use support::terraform::{required_providers, terraform, Run, Workspace};
+use support::terraform::{check_mistakes, required_providers, terraform, Cmd, Mistake, Workspace};
 
 fn header(zoom: &Zoom) -> String {
     format!("{}\n{}\n", required_providers(), zoom.provider_block())
@@ -296,24 +296,8 @@ output "paul" {{
     ws.assert_plan_empty();
 }
 
-#[derive(Clone, Copy)]
-enum Cmd {
-    Validate,
-    Plan,
-}
-
-struct Case {
-    what: &'static str,
-    hcl: &'static str,
-    cmd: Cmd,
-    summary: &'static str,
-    attr: Option<&'static str>,
-    /// Text the diagnostic must hold.
-    detail: &'static [&'static str],
-}
-
-const CASES: &[Case] = &[
-    Case {
+const CASES: &[Mistake] = &[
+    Mistake {
         what: "unknown role id",
         hcl: r#"data "zoom_role" "x" {
   id = "NoSuchRole123"
@@ -323,7 +307,7 @@ const CASES: &[Case] = &[
         attr: Some("id"),
         detail: &["NoSuchRole123", "1034", "\"Admin\" (1)"],
     },
-    Case {
+    Mistake {
         what: "unknown role name",
         hcl: r#"data "zoom_role" "x" {
   name = "Nobody"
@@ -337,7 +321,7 @@ const CASES: &[Case] = &[
             "\"Member\" (2)",
         ],
     },
-    Case {
+    Mistake {
         what: "both id and name",
         hcl: r#"data "zoom_role" "x" {
   id   = "1"
@@ -348,7 +332,7 @@ const CASES: &[Case] = &[
         attr: Some("name"),
         detail: &["not both"],
     },
-    Case {
+    Mistake {
         what: "neither id nor name",
         hcl: r#"data "zoom_role" "x" {}"#,
         cmd: Cmd::Validate,
@@ -356,7 +340,7 @@ const CASES: &[Case] = &[
         attr: None,
         detail: &["exactly one"],
     },
-    Case {
+    Mistake {
         what: "members of an unknown role",
         hcl: r#"data "zoom_role_members" "x" {
   role_id = "NoSuchRole123"
@@ -366,7 +350,7 @@ const CASES: &[Case] = &[
         attr: Some("role_id"),
         detail: &["NoSuchRole123", "1034"],
     },
-    Case {
+    Mistake {
         what: "unknown user email",
         hcl: r#"data "zoom_user" "x" {
   email = "nobody@example.com"
@@ -376,7 +360,7 @@ const CASES: &[Case] = &[
         attr: Some("email"),
         detail: &["nobody@example.com"],
     },
-    Case {
+    Mistake {
         what: "unknown user id",
         hcl: r#"data "zoom_user" "x" {
   id = "u99999"
@@ -386,7 +370,7 @@ const CASES: &[Case] = &[
         attr: Some("id"),
         detail: &["u99999"],
     },
-    Case {
+    Mistake {
         what: "both id and email",
         hcl: r#"data "zoom_user" "x" {
   id    = "u00001"
@@ -397,7 +381,7 @@ const CASES: &[Case] = &[
         attr: Some("email"),
         detail: &["not both"],
     },
-    Case {
+    Mistake {
         what: "invalid role type",
         hcl: r#"data "zoom_roles" "x" {
   type = "admin"
@@ -409,22 +393,6 @@ const CASES: &[Case] = &[
     },
 ];
 
-/// The diagnostic block that starts with `summary`: up to the next "Error:" or the end.
-fn diagnostic_block<'a>(stderr: &'a str, summary: &str) -> Option<&'a str> {
-    let start = stderr.find(&format!("Error: {summary}"))?;
-    let rest = &stderr[start..];
-    let end = rest[1..].find("Error: ").map_or(rest.len(), |i| i + 1);
-    Some(&rest[..end])
-}
-
-fn assert_clean_failure(what: &str, run: &Run) {
-    assert!(!run.success(), "{what}: expected failure: {run}");
-    let stderr = run.stderr();
-    for bad in ["panicked", "plugin exited", "rpc error"] {
-        assert!(!stderr.contains(bad), "{what}: {bad}: {run}");
-    }
-}
-
 #[test]
 fn each_mistake_is_a_clear_diagnostic_at_the_attribute() {
     let Some(tf) = terraform() else { return };
@@ -433,31 +401,5 @@ fn each_mistake_is_a_clear_diagnostic_at_the_attribute() {
     let header = header(&zoom);
     ws.config(&header);
     ws.init();
-    for case in CASES {
-        ws.config(&format!("{header}\n{}\n", case.hcl));
-        let run = match case.cmd {
-            Cmd::Validate => ws.run(&["validate", "-no-color"]),
-            Cmd::Plan => ws.plan(),
-        };
-        assert_clean_failure(case.what, &run);
-        let stderr = run.stderr();
-        let block = diagnostic_block(&stderr, case.summary)
-            .unwrap_or_else(|| panic!("{}: no {:?} diagnostic: {run}", case.what, case.summary));
-        if let Some(attr) = case.attr {
-            assert!(
-                block.contains(&format!("  {attr} ")),
-                "{}: diagnostic not at {attr}: {block}",
-                case.what
-            );
-        }
-        // Terraform wraps long details; compare with the line breaks undone.
-        let flat = block.split_whitespace().collect::<Vec<_>>().join(" ");
-        for text in case.detail {
-            assert!(
-                flat.contains(text),
-                "{}: {text:?} missing: {block}",
-                case.what
-            );
-        }
-    }
+    check_mistakes(&ws, &header, CASES);
 }

@@ -5,24 +5,10 @@
 mod support;
 
 use support::sim::zoom;
-use support::terraform::{required_providers, terraform, Run, Workspace};
+use support::terraform::{check_mistakes, required_providers, terraform, Cmd, Mistake, Workspace};
 
-#[derive(Clone, Copy)]
-enum Cmd {
-    Validate,
-    Plan,
-}
-
-struct Case {
-    what: &'static str,
-    hcl: &'static str,
-    cmd: Cmd,
-    summary: &'static str,
-    attr: Option<&'static str>,
-}
-
-const CASES: &[Case] = &[
-    Case {
+const CASES: &[Mistake] = &[
+    Mistake {
         what: "Owner role id",
         hcl: r#"resource "zoom_role_membership" "x" {
   role_id = "0"
@@ -31,8 +17,9 @@ const CASES: &[Case] = &[
         cmd: Cmd::Validate,
         summary: "The Owner role can't be assigned",
         attr: Some("role_id"),
+        detail: &[],
     },
-    Case {
+    Mistake {
         what: "Member role id",
         hcl: r#"resource "zoom_role_membership" "x" {
   role_id = "2"
@@ -41,8 +28,9 @@ const CASES: &[Case] = &[
         cmd: Cmd::Validate,
         summary: "The Member role can't be assigned",
         attr: Some("role_id"),
+        detail: &[],
     },
-    Case {
+    Mistake {
         what: "neither user_id nor email",
         hcl: r#"resource "zoom_role_membership" "x" {
   role_id = "1"
@@ -50,8 +38,9 @@ const CASES: &[Case] = &[
         cmd: Cmd::Validate,
         summary: "No user named",
         attr: None,
+        detail: &[],
     },
-    Case {
+    Mistake {
         what: "malformed email",
         hcl: r#"resource "zoom_role_membership" "x" {
   role_id = "1"
@@ -60,8 +49,9 @@ const CASES: &[Case] = &[
         cmd: Cmd::Validate,
         summary: "Malformed email",
         attr: Some("email"),
+        detail: &[],
     },
-    Case {
+    Mistake {
         what: "user_id and email naming different users",
         hcl: r#"resource "zoom_role_membership" "x" {
   role_id = "1"
@@ -71,8 +61,9 @@ const CASES: &[Case] = &[
         cmd: Cmd::Plan,
         summary: "user_id and email name different users",
         attr: Some("email"),
+        detail: &[],
     },
-    Case {
+    Mistake {
         what: "unknown user",
         hcl: r#"resource "zoom_role_membership" "x" {
   role_id = "1"
@@ -81,8 +72,9 @@ const CASES: &[Case] = &[
         cmd: Cmd::Plan,
         summary: "User not found",
         attr: Some("email"),
+        detail: &[],
     },
-    Case {
+    Mistake {
         what: "unknown role",
         hcl: r#"resource "zoom_role_membership" "x" {
   role_id = "NoSuchRole123"
@@ -91,8 +83,9 @@ const CASES: &[Case] = &[
         cmd: Cmd::Plan,
         summary: "Role not found",
         attr: Some("role_id"),
+        detail: &[],
     },
-    Case {
+    Mistake {
         what: "duplicate role name",
         hcl: r#"resource "zoom_role" "x" {
   name = "admin"
@@ -100,8 +93,9 @@ const CASES: &[Case] = &[
         cmd: Cmd::Plan,
         summary: "Role name already in use",
         attr: Some("name"),
+        detail: &[],
     },
-    Case {
+    Mistake {
         what: "empty role name",
         hcl: r#"resource "zoom_role" "x" {
   name = ""
@@ -109,41 +103,9 @@ const CASES: &[Case] = &[
         cmd: Cmd::Validate,
         summary: "Empty role name",
         attr: Some("name"),
+        detail: &[],
     },
 ];
-
-fn run(ws: &Workspace, cmd: Cmd) -> Run {
-    match cmd {
-        Cmd::Validate => ws.run(&["validate", "-no-color"]),
-        Cmd::Plan => ws.plan(),
-    }
-}
-
-/// The diagnostic block that starts with `summary`: up to the next blank-line-separated
-/// "Error:" or the end.
-fn diagnostic_block<'a>(stderr: &'a str, summary: &str) -> Option<&'a str> {
-    let start = stderr.find(&format!("Error: {summary}"))?;
-    let rest = &stderr[start..];
-    let end = rest[1..].find("Error: ").map_or(rest.len(), |i| i + 1);
-    Some(&rest[..end])
-}
-
-fn assert_clean_failure(what: &str, run: &Run) {
-    assert!(!run.success(), "{what}: expected failure: {run}");
-    let stderr = run.stderr();
-    assert!(
-        !stderr.contains("panicked"),
-        "{what}: provider panicked: {run}"
-    );
-    assert!(
-        !stderr.contains("plugin exited"),
-        "{what}: provider crashed: {run}"
-    );
-    assert!(
-        !stderr.contains("rpc error"),
-        "{what}: transport error: {run}"
-    );
-}
 
 #[test]
 fn each_mistake_is_a_clear_diagnostic_at_the_attribute() {
@@ -153,21 +115,7 @@ fn each_mistake_is_a_clear_diagnostic_at_the_attribute() {
     let header = format!("{}\n{}\n", required_providers(), zoom.provider_block());
     ws.config(&header);
     ws.init();
-    for case in CASES {
-        ws.config(&format!("{header}\n{}\n", case.hcl));
-        let run = run(&ws, case.cmd);
-        assert_clean_failure(case.what, &run);
-        let stderr = run.stderr();
-        let block = diagnostic_block(&stderr, case.summary)
-            .unwrap_or_else(|| panic!("{}: no {:?} diagnostic: {run}", case.what, case.summary));
-        if let Some(attr) = case.attr {
-            assert!(
-                block.contains(&format!("  {attr} ")),
-                "{}: diagnostic not at {attr}: {block}",
-                case.what
-            );
-        }
-    }
+    check_mistakes(&ws, &header, CASES);
 }
 
 #[test]
@@ -193,10 +141,10 @@ resource "zoom_role_membership" "as_reviewer" {{
         zoom.provider_block()
     ));
     ws.init();
-    let run = ws.plan();
-    assert_clean_failure("two roles", &run);
-    let stderr = run.stderr();
-    let block = diagnostic_block(&stderr, "One user, two roles").unwrap_or_else(|| panic!("{run}"));
+    let run = ws.plan().failed_cleanly("two roles");
+    let block = run
+        .diagnostic("One user, two roles")
+        .unwrap_or_else(|| panic!("{run}"));
     assert!(
         block.contains("user3@example.com") && block.contains("u00003"),
         "{block}"
@@ -217,8 +165,7 @@ fn an_account_that_cannot_manage_roles_fails_clearly_and_keeps_state() {
     ));
     ws.init();
     zoom.sim.update_switches(|s| s.unpaid = true).unwrap();
-    let run = ws.apply();
-    assert_clean_failure("unpaid", &run);
+    let run = ws.apply().failed_cleanly("unpaid");
     let stderr = run.stderr();
     assert!(stderr.contains("Zoom refused: permission or plan"), "{run}");
     assert!(stderr.contains("paid"), "Zoom's message is shown: {run}");

@@ -286,3 +286,72 @@ impl Workspace {
             .map(|r| r["values"].clone())
     }
 }
+
+/// Which command shows a mistake.
+#[derive(Clone, Copy)]
+pub enum Cmd {
+    Validate,
+    Plan,
+}
+
+/// A configuration mistake and the diagnostic Terraform must show for it.
+pub struct Mistake {
+    pub what: &'static str,
+    pub hcl: &'static str,
+    pub cmd: Cmd,
+    pub summary: &'static str,
+    /// The attribute the diagnostic's snippet must show.
+    pub attr: Option<&'static str>,
+    /// Text the diagnostic must hold.
+    pub detail: &'static [&'static str],
+}
+
+impl Run {
+    /// The diagnostic block that starts with `Error: summary`, up to the next one.
+    pub fn diagnostic(&self, summary: &str) -> Option<String> {
+        let stderr = self.stderr();
+        let start = stderr.find(&format!("Error: {summary}"))?;
+        let rest = &stderr[start..];
+        let end = rest[1..].find("Error: ").map_or(rest.len(), |i| i + 1);
+        Some(rest[..end].to_string())
+    }
+
+    /// Panics unless the command failed the way a user error should: no panic, no crash,
+    /// no transport error.
+    pub fn failed_cleanly(self, what: &str) -> Run {
+        assert!(!self.success(), "{what}: expected failure: {self}");
+        let stderr = self.stderr();
+        for bad in ["panicked", "plugin exited", "rpc error"] {
+            assert!(!stderr.contains(bad), "{what}: {bad}: {self}");
+        }
+        self
+    }
+}
+
+/// Writes each mistake after `header` into `ws`, runs its command, and checks the
+/// diagnostic: summary, attribute, detail text.
+pub fn check_mistakes(ws: &Workspace, header: &str, mistakes: &[Mistake]) {
+    for m in mistakes {
+        ws.config(&format!("{header}\n{}\n", m.hcl));
+        let run = match m.cmd {
+            Cmd::Validate => ws.run(&["validate", "-no-color"]),
+            Cmd::Plan => ws.plan(),
+        }
+        .failed_cleanly(m.what);
+        let block = run
+            .diagnostic(m.summary)
+            .unwrap_or_else(|| panic!("{}: no {:?} diagnostic: {run}", m.what, m.summary));
+        if let Some(attr) = m.attr {
+            assert!(
+                block.contains(&format!("  {attr} ")),
+                "{}: diagnostic not at {attr}: {block}",
+                m.what
+            );
+        }
+        // Terraform wraps long details; compare with the line breaks undone.
+        let flat = block.split_whitespace().collect::<Vec<_>>().join(" ");
+        for text in m.detail {
+            assert!(flat.contains(text), "{}: {text:?} missing: {block}", m.what);
+        }
+    }
+}
