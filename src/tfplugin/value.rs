@@ -705,7 +705,7 @@ fn to_msgpack(ty: &Type, value: &Value) -> rmpv::Value {
     }
 }
 
-/// Encodes a value of `ty` as cty JSON (used for raw state and for tests).
+/// Encodes a value as cty JSON (unknowns become null; used for tests and diagnostics).
 pub fn encode_json(value: &Value) -> serde_json::Value {
     use serde_json::Value as J;
     match value {
