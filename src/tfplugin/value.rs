@@ -705,7 +705,7 @@ fn to_msgpack(ty: &Type, value: &Value) -> rmpv::Value {
     }
 }
 
-/// Encodes a value as cty JSON (unknowns become null; used for tests and diagnostics).
+/// Encodes a value as cty JSON (unknowns become null); the inverse of `decode_json`.
 pub fn encode_json(value: &Value) -> serde_json::Value {
     use serde_json::Value as J;
     match value {
