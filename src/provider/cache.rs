@@ -19,24 +19,83 @@ use crate::zoom::{Error, Member, Role, User, ZoomClient};
 /// instead of hundreds of calls; a plan of a handful never lists at all.
 const DIRECTORY_AFTER_LOOKUPS: usize = 20;
 
-/// One role's members, as last seen plus our own writes since.
+/// One role's members, as last seen plus our own writes since, in Zoom's listing order and
+/// indexed by id and lower-cased email: a plan reads it once per membership.
 #[derive(Clone, Debug, Default)]
 pub struct RoleMembers {
-    pub members: Vec<Member>,
+    members: Vec<Member>,
+    by_id: HashMap<String, usize>,
+    by_email: HashMap<String, usize>,
 }
 
 impl RoleMembers {
+    pub fn new(members: Vec<Member>) -> RoleMembers {
+        let mut rm = RoleMembers {
+            members,
+            ..Default::default()
+        };
+        rm.reindex();
+        rm
+    }
+
+    fn reindex(&mut self) {
+        self.by_id.clear();
+        self.by_email.clear();
+        for (i, m) in self.members.iter().enumerate() {
+            if !m.id.is_empty() {
+                self.by_id.entry(m.id.clone()).or_insert(i);
+            }
+            if !m.email.is_empty() {
+                self.by_email.entry(m.email.to_lowercase()).or_insert(i);
+            }
+        }
+    }
+
+    /// The members, in Zoom's listing order.
+    pub fn members(&self) -> &[Member] {
+        &self.members
+    }
+
     /// The member whose id is `user_id`, or whose email matches `email` (any case).
     pub fn find(&self, user_id: Option<&str>, email: Option<&str>) -> Option<&Member> {
-        self.members.iter().find(|m| {
-            user_id.is_some_and(|id| !id.is_empty() && m.id == id)
-                || email.is_some_and(|e| !m.email.is_empty() && m.email.eq_ignore_ascii_case(e))
-        })
+        let by_id = user_id
+            .filter(|id| !id.is_empty())
+            .and_then(|id| self.by_id.get(id));
+        let i = by_id.or_else(|| {
+            email
+                .filter(|e| !e.is_empty())
+                .and_then(|e| self.by_email.get(&e.to_lowercase()))
+        })?;
+        self.members.get(*i)
+    }
+
+    /// Removes the member with id `user_id`; false if there was none.
+    fn remove(&mut self, user_id: &str) -> bool {
+        if !self.by_id.contains_key(user_id) {
+            return false;
+        }
+        self.members.retain(|m| m.id != user_id);
+        self.reindex();
+        true
+    }
+
+    fn push(&mut self, member: Member) {
+        self.remove(&member.id);
+        let i = self.members.len();
+        if !member.id.is_empty() {
+            self.by_id.insert(member.id.clone(), i);
+        }
+        if !member.email.is_empty() {
+            self.by_email
+                .entry(member.email.to_lowercase())
+                .or_insert(i);
+        }
+        self.members.push(member);
     }
 }
 
 /// `None` inside the mutex: not fetched yet. `Some(None)`: the role does not exist.
-type Slot = Arc<AsyncMutex<Option<Option<RoleMembers>>>>;
+type Slot = Arc<AsyncMutex<Option<Option<Arc<RoleMembers>>>>>;
 
 /// Per-process caches in front of the Zoom client.
 #[derive(Default)]
@@ -95,14 +154,14 @@ impl ZoomCache {
         &self,
         client: &ZoomClient,
         role_id: &str,
-    ) -> Result<Option<RoleMembers>, Error> {
+    ) -> Result<Option<Arc<RoleMembers>>, Error> {
         let slot = self.slot(role_id);
         let mut guard = slot.lock().await;
         if let Some(cached) = guard.as_ref() {
             return Ok(cached.clone());
         }
         let fetched = match client.list_members(role_id).await {
-            Ok(members) => Some(RoleMembers { members }),
+            Ok(members) => Some(Arc::new(RoleMembers::new(members))),
             Err(e) if e.is_not_found() => None,
             Err(e) => return Err(e),
         };
@@ -120,9 +179,10 @@ impl ZoomCache {
         for (rid, slot) in slots {
             let mut guard = slot.lock().await;
             if let Some(Some(rm)) = guard.as_mut() {
-                rm.members.retain(|m| m.id != member.id);
                 if rid == role_id {
-                    rm.members.push(member.clone());
+                    Arc::make_mut(rm).push(member.clone());
+                } else if rm.find(Some(&member.id), None).is_some() {
+                    Arc::make_mut(rm).remove(&member.id);
                 }
             }
         }
@@ -133,7 +193,9 @@ impl ZoomCache {
         let slot = self.slot(role_id);
         let mut guard = slot.lock().await;
         if let Some(Some(rm)) = guard.as_mut() {
-            rm.members.retain(|m| m.id != user_id);
+            if rm.find(Some(user_id), None).is_some() {
+                Arc::make_mut(rm).remove(user_id);
+            }
         }
     }
 
@@ -255,13 +317,39 @@ mod tests {
 
     #[test]
     fn find_matches_id_or_email_in_any_case() {
-        let rm = RoleMembers {
-            members: vec![member("u1", "Paul@Example.com")],
-        };
+        let rm = RoleMembers::new(vec![member("u1", "Paul@Example.com")]);
         assert!(rm.find(Some("u1"), None).is_some());
         assert!(rm.find(None, Some("paul@example.COM")).is_some());
         assert!(rm.find(Some("u2"), Some("other@example.com")).is_none());
         assert!(rm.find(Some(""), None).is_none());
+    }
+
+    #[test]
+    fn our_writes_keep_the_index_right() {
+        let mut rm = RoleMembers::new(vec![member("u1", "a@x.com"), member("u2", "b@x.com")]);
+        rm.push(member("u3", "C@x.com"));
+        assert_eq!(
+            rm.find(None, Some("c@X.com")).map(|m| m.id.as_str()),
+            Some("u3")
+        );
+        assert!(rm.remove("u1"));
+        assert!(!rm.remove("u1"), "already gone");
+        assert!(rm.find(Some("u1"), Some("a@x.com")).is_none());
+        assert_eq!(
+            rm.find(Some("u2"), None).map(|m| m.email.as_str()),
+            Some("b@x.com")
+        );
+        assert_eq!(
+            rm.find(Some("u3"), None).map(|m| m.email.as_str()),
+            Some("C@x.com")
+        );
+        rm.push(member("u2", "b2@x.com"));
+        let ids: Vec<&str> = rm.members().iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["u3", "u2"], "a re-push moves the member, once");
+        assert_eq!(
+            rm.find(None, Some("b2@x.com")).map(|m| m.id.as_str()),
+            Some("u2")
+        );
     }
 
     #[test]

@@ -88,7 +88,7 @@ async fn read(data: &ProviderData, config: &Value, diags: &mut Diagnostics) -> O
     let client = &ready.client;
     let role_id = config.attr("role_id").as_str()?.trim().to_string();
     let mut members = match data.cache.role_members(client, &role_id).await {
-        Ok(Some(m)) => m.members,
+        Ok(Some(m)) => m.members().to_vec(),
         Ok(None) => {
             diags.push(role_not_found(data, client, &role_id, "role_id").await);
             return None;

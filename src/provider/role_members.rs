@@ -119,7 +119,7 @@ async fn converge(data: &ProviderData, planned: &Value, diags: &mut Diagnostics)
     let role_id = planned.attr("role_id").as_str()?.to_string();
     let wanted = planned.attr("members").as_strings().unwrap_or_default();
     let current = match data.cache.role_members(&ready.client, &role_id).await {
-        Ok(Some(m)) => m.members,
+        Ok(Some(m)) => m.members().to_vec(),
         Ok(None) => {
             diags.push(
                 Diagnostic::error(
@@ -191,7 +191,7 @@ async fn read(data: &ProviderData, state: &Value, diags: &mut Diagnostics) -> Op
     let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
     let role_id = state.attr("role_id").as_str()?.to_string();
     let current = match data.cache.role_members(&ready.client, &role_id).await {
-        Ok(Some(m)) => m.members,
+        Ok(Some(m)) => m.members().to_vec(),
         Ok(None) => return None,
         Err(e) => {
             diags.push(zoom_diag(&e, None));
@@ -241,7 +241,7 @@ async fn delete(data: &ProviderData, prior: &Value, diags: &mut Diagnostics) {
     };
     let known = prior.attr("members").as_strings().unwrap_or_default();
     let current = match data.cache.role_members(&ready.client, role_id).await {
-        Ok(Some(m)) => m.members,
+        Ok(Some(m)) => m.members().to_vec(),
         Ok(None) => return,
         Err(e) => {
             diags.push(zoom_diag(&e, None));

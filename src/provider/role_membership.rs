@@ -614,7 +614,7 @@ async fn list(data: &ProviderData, config: &Value, diags: &mut Diagnostics) -> V
         .filter(|r| wanted.is_none_or(|w| w == r.id))
     {
         let members = match data.cache.role_members(&ready.client, &role.id).await {
-            Ok(Some(m)) => m.members,
+            Ok(Some(m)) => m.members().to_vec(),
             Ok(None) => continue,
             Err(e) => {
                 diags.push(zoom_diag(&e, None));
