@@ -49,7 +49,7 @@ fn main() -> ExitCode {
 }
 
 fn run(debug: bool) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     runtime.block_on(serve::serve(
