@@ -125,11 +125,11 @@ impl fmt::Debug for Auth {
 /// Zoom counts per account (shared by every app on it), per category, per second.
 /// A value of 0 turns client-side limiting off for that category.
 ///
-/// Requests are spaced evenly, one every `(1 s + window_margin) / rate` (no burst), so no
-/// one-second window ever holds more than `rate` requests even when the network delays
-/// one request by up to `window_margin` more than the next: at Zoom's own limits the
-/// client waits instead of bouncing off 429s. If other apps share the account, set lower
-/// values.
+/// No window of `1 s + window_margin` ever holds more than `rate` requests (a quiet client
+/// may send that many at once), so no one-second window at Zoom does either, even when the
+/// network delays one request by up to `window_margin` more than a later one: at Zoom's
+/// own limits the client waits instead of bouncing off 429s. If other apps share the
+/// account, set lower values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RateLimits {
     /// Light category (get/update/delete role, unassign member, get user, create role).
@@ -139,7 +139,7 @@ pub struct RateLimits {
     /// Heavy category (no role operation uses it today).
     pub heavy_per_second: u32,
     /// Allowance for jitter in network delay: the counting window is stretched by this
-    /// much (25 ms in the presets, a 2.5% lower throughput than the nominal rate).
+    /// much (25 ms in the presets, a 2.5% lower sustained throughput than the nominal rate).
     pub window_margin: Duration,
 }
 

@@ -1,9 +1,14 @@
 //! Client-side rate limiting per Zoom rate-limit category (Light, Medium, Heavy).
-//! Each category is a token bucket, written in its "virtual scheduling" form (GCRA): a
-//! request reserves the next free slot and sleeps until it, so waiters are served in order
-//! and no request bounces off a 429 that the client could have foreseen. The buckets live
-//! behind the client's `Arc`, so every clone and task shares them.
+//! Zoom counts requests per category per second, so each category is a sliding window: a
+//! request may go once fewer than `rate` requests were sent in the window (one second plus
+//! a jitter allowance) before it, else it reserves the first instant that is true and
+//! sleeps until then. Waiters are served in order, a quiet client may send up to `rate`
+//! requests at once (a plan's first member listings go out together), and no window of
+//! any alignment ever holds more than `rate`, so no request bounces off a 429 that the
+//! client could have foreseen. The windows live behind the client's `Arc`, so every clone
+//! and task shares them.
 
+use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -22,69 +27,60 @@ pub enum Category {
     Heavy,
 }
 
-/// One token bucket: `rate` tokens per second, holding at most `burst` tokens.
-/// `reserve(now)` takes a token (possibly one that arrives in the future) and returns the
-/// instant at which the caller may send.
+/// At most `limit` sends in any `window`. `reserve(now)` returns the instant at which the
+/// caller may send: `now`, or the moment the oldest of the last `limit` sends leaves the
+/// window.
 #[derive(Debug)]
-pub struct Bucket {
-    interval: Duration,
-    tolerance: Duration,
-    /// Theoretical arrival time of the next token when the bucket is empty.
-    tat: Option<Instant>,
+pub struct Window {
+    limit: usize,
+    window: Duration,
+    /// Send instants of the last `limit` reservations, oldest first (never decreasing).
+    sent: VecDeque<Instant>,
 }
 
-impl Bucket {
-    /// A bucket of `per_second` tokens per second holding at most `burst` (at least 1).
-    pub fn new(per_second: u32, burst: u32) -> Self {
-        Self::with_window(per_second, burst, Duration::from_secs(1))
-    }
-
-    /// A bucket of `per_window` tokens per `window` holding at most `burst` (at least 1).
-    pub fn with_window(per_window: u32, burst: u32, window: Duration) -> Self {
-        // Round the interval up: 1 s / 30 truncated would let 31 requests into a second.
-        let nanos = u64::try_from(window.as_nanos()).unwrap_or(u64::MAX);
-        let interval = Duration::from_nanos(nanos.div_ceil(u64::from(per_window.max(1))));
-        Bucket {
-            interval,
-            tolerance: interval * (burst.max(1) - 1),
-            tat: None,
+impl Window {
+    /// At most `limit` (at least 1) sends in any `window`.
+    pub fn new(limit: u32, window: Duration) -> Self {
+        let limit = usize::try_from(limit.max(1)).unwrap_or(usize::MAX);
+        Window {
+            limit,
+            window,
+            sent: VecDeque::with_capacity(limit.min(1024)),
         }
     }
 
-    /// Take a token at `now`; returns when the caller may go (`now` or later).
+    /// Reserve a send at `now` or later; returns when the caller may go. Calls must come
+    /// with non-decreasing `now` (the limiter takes it under its lock).
     pub fn reserve(&mut self, now: Instant) -> Instant {
-        let tat = match self.tat {
-            Some(t) if t > now => t,
-            _ => now,
-        };
-        let allowed = match tat.checked_sub(self.tolerance) {
-            Some(t) if t > now => t,
-            _ => now,
-        };
-        self.tat = Some(tat + self.interval);
-        allowed
-    }
-
-    /// Time between tokens.
-    pub fn interval(&self) -> Duration {
-        self.interval
+        let mut at = now;
+        if self.sent.len() >= self.limit {
+            if let Some(oldest) = self.sent.pop_front() {
+                at = at.max(oldest + self.window);
+            }
+        }
+        // Sends never go earlier than the one reserved before them.
+        if let Some(last) = self.sent.back() {
+            at = at.max(*last);
+        }
+        self.sent.push_back(at);
+        at
     }
 }
 
-/// The three buckets of one client. A category with a rate of 0 is not limited.
+/// The three windows of one client. A category with a rate of 0 is not limited.
 #[derive(Debug)]
 pub(crate) struct RateLimiter {
-    light: Option<Mutex<Bucket>>,
-    medium: Option<Mutex<Bucket>>,
-    heavy: Option<Mutex<Bucket>>,
+    light: Option<Mutex<Window>>,
+    medium: Option<Mutex<Window>>,
+    heavy: Option<Mutex<Window>>,
 }
 
 impl RateLimiter {
     pub(crate) fn new(limits: &RateLimits) -> Self {
-        // Burst 1: requests are spaced by 1/rate, so any one-second window holds at most
-        // `rate` of them, which is what Zoom counts.
+        // The window is a second plus the margin: a request delayed by up to the margin
+        // more than a later one still cannot put `rate + 1` into one of Zoom's seconds.
         let window = Duration::from_secs(1) + limits.window_margin;
-        let mk = |rate: u32| (rate > 0).then(|| Mutex::new(Bucket::with_window(rate, 1, window)));
+        let mk = |rate: u32| (rate > 0).then(|| Mutex::new(Window::new(rate, window)));
         RateLimiter {
             light: mk(limits.light_per_second),
             medium: mk(limits.medium_per_second),
@@ -94,20 +90,20 @@ impl RateLimiter {
 
     /// Wait for a token of `category`. Returns how long the caller waited.
     pub(crate) async fn acquire(&self, category: Category) -> Duration {
-        let bucket = match category {
+        let window = match category {
             Category::Light => &self.light,
             Category::Medium => &self.medium,
             Category::Heavy => &self.heavy,
         };
-        let Some(bucket) = bucket else {
+        let Some(window) = window else {
             return Duration::ZERO;
         };
-        let now = Instant::now();
-        let at = {
-            // A poisoned lock only means another task panicked mid-arithmetic; the bucket
+        let (now, at) = {
+            // A poisoned lock only means another task panicked mid-arithmetic; the window
             // is still a valid schedule.
-            let mut b = bucket.lock().unwrap_or_else(|p| p.into_inner());
-            b.reserve(now)
+            let mut w = window.lock().unwrap_or_else(|p| p.into_inner());
+            let now = Instant::now();
+            (now, w.reserve(now))
         };
         if at > now {
             tokio::time::sleep_until(at).await;
@@ -125,50 +121,44 @@ mod tests {
     }
 
     #[test]
-    fn burst_one_spaces_requests_evenly() {
+    fn a_quiet_client_sends_up_to_the_limit_at_once_then_waits_for_the_window() {
         let t0 = Instant::now();
-        let mut b = Bucket::new(20, 1);
-        assert_eq!(b.interval(), ms(50));
-        // Five requests at once: slots 0, 50, 100, 150, 200 ms.
-        let slots: Vec<Duration> = (0..5).map(|_| b.reserve(t0) - t0).collect();
-        assert_eq!(slots, vec![ms(0), ms(50), ms(100), ms(150), ms(200)]);
+        let mut w = Window::new(3, ms(1000));
+        let slots: Vec<Duration> = (0..7).map(|_| w.reserve(t0) - t0).collect();
+        assert_eq!(
+            slots,
+            vec![ms(0), ms(0), ms(0), ms(1000), ms(1000), ms(1000), ms(2000)]
+        );
     }
 
     #[test]
-    fn idle_time_does_not_accumulate_beyond_burst() {
+    fn sends_spread_over_the_window_free_slots_one_by_one() {
         let t0 = Instant::now();
-        let mut b = Bucket::new(10, 1);
-        assert_eq!(b.reserve(t0), t0);
-        // After a long idle period only one request may go at once.
-        let t1 = t0 + Duration::from_secs(5);
-        assert_eq!(b.reserve(t1), t1);
-        assert_eq!(b.reserve(t1) - t1, ms(100));
-        assert_eq!(b.reserve(t1) - t1, ms(200));
+        let mut w = Window::new(2, ms(1000));
+        assert_eq!(w.reserve(t0), t0);
+        assert_eq!(w.reserve(t0 + ms(300)), t0 + ms(300));
+        // Full: the next slot opens when the send at 0 leaves the window.
+        assert_eq!(w.reserve(t0 + ms(400)) - t0, ms(1000));
+        // After a long quiet spell the whole limit is free again.
+        let t1 = t0 + ms(5000);
+        assert_eq!(w.reserve(t1), t1);
+        assert_eq!(w.reserve(t1), t1);
+        assert_eq!(w.reserve(t1) - t1, ms(1000));
     }
 
     #[test]
-    fn burst_allows_that_many_at_once_then_the_rate() {
+    fn no_window_of_any_alignment_exceeds_the_limit() {
+        // Requests arriving in irregular bursts; count sends in every window starting at a
+        // send (the fullest windows start at one).
         let t0 = Instant::now();
-        let mut b = Bucket::new(10, 3);
-        let slots: Vec<Duration> = (0..6).map(|_| b.reserve(t0) - t0).collect();
-        assert_eq!(slots, vec![ms(0), ms(0), ms(0), ms(100), ms(200), ms(300)]);
-        // Arriving later than the schedule: no waiting.
-        let t1 = t0 + ms(1000);
-        assert_eq!(b.reserve(t1), t1);
-    }
-
-    #[test]
-    fn no_one_second_window_exceeds_the_rate() {
-        // Requests arriving in irregular bursts; count sends in every sliding window.
-        let t0 = Instant::now();
-        let mut b = Bucket::new(30, 1);
+        let mut w = Window::new(30, Duration::from_secs(1));
         let mut sends = Vec::new();
         let mut now = t0;
         for i in 0..400u64 {
             now += ms((i * 7919) % 23); // pseudo-random gaps of 0..22 ms
-            sends.push(b.reserve(now));
+            sends.push(w.reserve(now));
         }
-        sends.sort();
+        assert!(sends.windows(2).all(|p| p[0] <= p[1]), "served in order");
         for (i, s) in sends.iter().enumerate() {
             let in_window = sends[i..]
                 .iter()
@@ -179,17 +169,18 @@ mod tests {
                 "window starting at send {i} holds {in_window}"
             );
         }
+        // And the limit is used: 400 requests at 30 per second take about 13 seconds.
+        let span = *sends.last().unwrap() - sends[0];
+        assert!(span < Duration::from_secs(14), "{span:?}");
     }
 
     #[test]
-    fn window_margin_stretches_the_interval() {
-        let b = Bucket::with_window(20, 1, Duration::from_millis(1025));
-        assert_eq!(b.interval(), Duration::from_nanos(51_250_000));
+    fn the_margin_stretches_the_window() {
         // Delay jitter up to the margin cannot put 21 arrivals into one second: the 21st
         // is sent 1025 ms after the 1st.
         let t0 = Instant::now();
-        let mut b = b;
-        let last = (0..21).map(|_| b.reserve(t0)).last().unwrap();
+        let mut w = Window::new(20, Duration::from_millis(1025));
+        let last = (0..21).map(|_| w.reserve(t0)).last().unwrap();
         assert_eq!(last - t0, Duration::from_millis(1025));
     }
 
@@ -207,11 +198,11 @@ mod tests {
         }
         assert!(start.elapsed() < Duration::from_secs(1));
         let start = std::time::Instant::now();
-        for _ in 0..11 {
+        for _ in 0..101 {
             l.acquire(Category::Light).await;
         }
-        // 11 requests at 100/s: the last goes 100 ms after the first.
+        // 101 requests at 100/s: the first 100 at once, the last a second after the first.
         let e = start.elapsed();
-        assert!(e >= ms(99) && e < ms(600), "{e:?}");
+        assert!(e >= ms(999) && e < ms(1600), "{e:?}");
     }
 }
