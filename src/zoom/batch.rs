@@ -1,11 +1,14 @@
 //! Coalescing assignments: concurrent requests to put single users into the same role
 //! become assign calls of up to 30 members (Zoom's limit per call). A role's queue leaves
-//! when it holds 30, when no assignment for any role has arrived for a quiet spell
-//! (everyone Terraform is applying right now has queued), or when its oldest request has
-//! waited long enough; new requests queue while a call is in flight. The quiet spell is
-//! six times the recent gap between arrivals (20–200 ms): short when Terraform hands
-//! over a burst and waits, long while applies keep trickling in. So Terraform's parallel
-//! applies share calls as far as its parallelism allows, and a lone apply waits 20 ms. Every caller still gets its own outcome: when a batch fails for a reason that may
+//! when it holds 30, or, for every waiting queue at once, when Terraform has nothing more
+//! to hand over: no assign call is on the wire (each one that returns lets Terraform start
+//! that many more applies) and no assignment has arrived for a quiet spell. The spell is
+//! 20 ms once most of what Terraform has ever had outstanding (its parallelism: it cannot
+//! hand over more) is waiting, else 200 ms, longer than the pauses Terraform makes as an
+//! apply starts and between waves of completions. A queue also leaves once its
+//! oldest request has waited 2 s, whatever else is happening. So Terraform's parallel
+//! applies share calls as far as its parallelism allows, and a lone apply waits 200 ms.
+//! Every caller still gets its own outcome: when a batch fails for a reason that may
 //! concern one member (an unknown user, a refused assignment), its members are retried one
 //! by one, so one bad user fails alone.
 //!
@@ -20,17 +23,18 @@ use tokio::sync::oneshot;
 
 use super::{Error, ErrorKind, MemberRef, ZoomClient, MAX_MEMBERS_PER_ASSIGN};
 
-/// Bounds of the quiet spell after which a queue leaves.
-const QUIET_MIN: Duration = Duration::from_millis(20);
-const QUIET_MAX: Duration = Duration::from_millis(200);
-/// Gaps longer than this are idle time, not the rhythm of an apply.
-const IDLE_GAP: Duration = Duration::from_secs(1);
+/// Silence after which waiting queues leave when all of Terraform's parallelism is
+/// waiting on us (it has nothing more to hand over) ...
+const QUIET_SHORT: Duration = Duration::from_millis(20);
+/// ... and otherwise: longer than Terraform's pauses as an apply starts and between waves.
+const QUIET_LONG: Duration = Duration::from_millis(200);
 /// ... or once its oldest request has waited this long, whatever else is arriving.
 const MAX_LINGER: Duration = Duration::from_secs(2);
 /// How often a lingering queue looks again.
 const POLL: Duration = Duration::from_millis(10);
 
 type Waiter = (MemberRef, oneshot::Sender<Result<(), Error>>, Instant);
+type Outcome = (oneshot::Sender<Result<(), Error>>, Result<(), Error>);
 
 #[derive(Default)]
 struct Queue {
@@ -41,13 +45,37 @@ struct Queue {
 struct Queues {
     by_role: HashMap<String, Queue>,
     last_arrival: Instant,
-    /// Moving average of the gap between arrivals.
-    gap: Duration,
+    /// Requests waiting in all queues.
+    pending: usize,
+    /// Assign calls on the wire, for all roles, and the members they carry.
+    in_flight: usize,
+    members_in_flight: usize,
+    /// The most requests ever outstanding at once (waiting or on the wire): Terraform's
+    /// parallelism, as far as this apply has shown it (not at all before the first call).
+    peak: usize,
+    sent_any: bool,
+    /// Requests that arrived before this may leave in a partial batch: set for every
+    /// queue at once when Terraform has nothing more to hand over.
+    released_before: Option<Instant>,
 }
 
 impl Queues {
-    fn quiet(&self) -> Duration {
-        (self.gap * 6).clamp(QUIET_MIN, QUIET_MAX)
+    /// Whether Terraform has handed over all it will until some of our calls return:
+    /// nothing is on the wire, and arrivals have stopped for a short quiet spell while most
+    /// of Terraform's parallelism (three quarters of the peak: the rest is busy in
+    /// Terraform itself) is waiting on us. Before the first call, or while fewer wait, only
+    /// a long silence says so: Terraform pauses for tens of milliseconds as an apply starts
+    /// and after each wave of completions, before it hands over the next ones.
+    fn settled(&self) -> bool {
+        if self.in_flight > 0 {
+            return false;
+        }
+        let quiet = if self.sent_any && self.pending * 4 >= self.peak * 3 {
+            QUIET_SHORT
+        } else {
+            QUIET_LONG
+        };
+        self.last_arrival.elapsed() >= quiet
     }
 }
 
@@ -65,7 +93,12 @@ impl AssignBatcher {
             queues: Arc::new(Mutex::new(Queues {
                 by_role: HashMap::new(),
                 last_arrival: Instant::now(),
-                gap: Duration::ZERO,
+                pending: 0,
+                in_flight: 0,
+                members_in_flight: 0,
+                peak: 0,
+                sent_any: false,
+                released_before: None,
             })),
         }
     }
@@ -76,13 +109,12 @@ impl AssignBatcher {
         let start = {
             let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
             let now = Instant::now();
-            let gap = now - queues.last_arrival;
-            if gap < IDLE_GAP {
-                queues.gap = (queues.gap * 4 + gap) / 5;
-            }
             queues.last_arrival = now;
+            queues.pending += 1;
+            queues.peak = queues.peak.max(queues.pending + queues.members_in_flight);
             let q = queues.by_role.entry(role_id.to_string()).or_default();
             q.pending.push((member, tx, now));
+            tracing::trace!(role_id, queued = q.pending.len(), "assignment queued");
             !std::mem::replace(&mut q.draining, true)
         };
         if start {
@@ -105,8 +137,11 @@ impl AssignBatcher {
         loop {
             let batch: Vec<Waiter> = loop {
                 {
-                    let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
-                    let quiet = queues.last_arrival.elapsed() >= queues.quiet();
+                    let mut guard = self.queues.lock().unwrap_or_else(|e| e.into_inner());
+                    let queues = &mut *guard;
+                    if queues.settled() {
+                        queues.released_before = Some(Instant::now());
+                    }
                     let Some(q) = queues.by_role.get_mut(role_id) else {
                         return;
                     };
@@ -115,44 +150,59 @@ impl AssignBatcher {
                         return;
                     };
                     if q.pending.len() >= MAX_MEMBERS_PER_ASSIGN
-                        || quiet
+                        || queues.released_before.is_some_and(|t| oldest < t)
                         || oldest.elapsed() >= MAX_LINGER
                     {
                         let n = q.pending.len().min(MAX_MEMBERS_PER_ASSIGN);
-                        break q.pending.drain(..n).collect();
+                        let batch: Vec<Waiter> = q.pending.drain(..n).collect();
+                        queues.pending -= n;
+                        queues.in_flight += 1;
+                        queues.members_in_flight += n;
+                        queues.sent_any = true;
+                        break batch;
                     }
                 }
                 tokio::time::sleep(POLL).await;
             };
-            self.send(role_id, batch).await;
+            let n = batch.len();
+            let outcomes = self.send(role_id, batch).await;
+            {
+                // Off the wire before the callers hear back: Terraform hands over the next
+                // applies as soon as they do, and those must not count these as outstanding.
+                let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
+                queues.in_flight -= 1;
+                queues.members_in_flight -= n;
+            }
+            for (tx, result) in outcomes {
+                let _ = tx.send(result);
+            }
         }
     }
 
-    async fn send(&self, role_id: &str, batch: Vec<Waiter>) {
+    /// Makes the call (and, after a refusal that may concern one member, one call per
+    /// member); returns each waiter's outcome.
+    async fn send(&self, role_id: &str, batch: Vec<Waiter>) -> Vec<Outcome> {
         let members: Vec<MemberRef> = batch.iter().map(|(m, _, _)| m.clone()).collect();
         tracing::debug!(role_id, members = members.len(), "assigning a batch");
         match self.client.assign_members(role_id, &members).await {
-            Ok(_) => {
-                for (_, tx, _) in batch {
-                    let _ = tx.send(Ok(()));
-                }
-            }
+            Ok(_) => batch.into_iter().map(|(_, tx, _)| (tx, Ok(()))).collect(),
             Err(e) if batch.len() > 1 && may_concern_one_member(&e) => {
                 tracing::debug!(role_id, error = %e, "batch refused; assigning one by one");
+                let mut out = Vec::with_capacity(batch.len());
                 for (m, tx, _) in batch {
                     let one = self
                         .client
                         .assign_members(role_id, std::slice::from_ref(&m))
                         .await
                         .map(|_| ());
-                    let _ = tx.send(one);
+                    out.push((tx, one));
                 }
+                out
             }
-            Err(e) => {
-                for (_, tx, _) in batch {
-                    let _ = tx.send(Err(e.clone()));
-                }
-            }
+            Err(e) => batch
+                .into_iter()
+                .map(|(_, tx, _)| (tx, Err(e.clone())))
+                .collect(),
         }
     }
 }
