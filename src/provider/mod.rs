@@ -115,6 +115,10 @@ impl Provider for ZoomProvider {
                         terraform_version,
                         "provider configured"
                     );
+                    // Terraform builds its graph for a while before the first read: use
+                    // that time to fetch the token.
+                    let warm = client.clone();
+                    tokio::spawn(async move { warm.prefetch_token().await });
                     Some(Configured::Ready(Arc::new(Ready {
                         settings: *s,
                         batcher: AssignBatcher::new(client.clone()),

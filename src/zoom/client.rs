@@ -245,6 +245,16 @@ impl ZoomClient {
         self.inner.counters.snapshot()
     }
 
+    /// Fetches the access token before any request needs it, so the first requests don't
+    /// queue behind the fetch (the provider calls this at ConfigureProvider, while
+    /// Terraform is still building its graph). A failure is only logged: the first real
+    /// request fetches again and reports it.
+    pub async fn prefetch_token(&self) {
+        if let Err(e) = self.inner.tokens.get(&self.fetch_context()).await {
+            tracing::debug!(target: "zoom::auth", error = %e, "token prefetch failed; the first request will try again");
+        }
+    }
+
     // ---- roles ---------------------------------------------------------------------------
 
     /// `GET /roles[?type=]`: every role of the account (`role_type` `common` or `iq`; Zoom's
