@@ -81,9 +81,12 @@ fn apply_succeeds_through_faults_and_expiring_tokens() {
         stats.dropped.values().sum::<u64>() > 0,
         "connections were dropped: {stats:?}"
     );
+    // The plan's and the apply's provider processes fetch one token each; more means
+    // tokens expired and were renewed mid-apply.
+    let issued = zoom.sim.issued_tokens().len();
     assert!(
-        status("401") > 0 || stats.count("POST /oauth/token") > 1,
-        "tokens expired: {stats:?}"
+        status("401") > 0 || issued > 2,
+        "tokens expired: {issued} issued, {stats:?}"
     );
     assert_converged(&zoom);
     ws.assert_plan_empty();
