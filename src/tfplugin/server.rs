@@ -8,7 +8,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use tokio::sync::watch;
+use tokio::sync::Notify;
 use tonic::{Request, Response, Status, Streaming};
 use tracing::Instrument as _;
 
@@ -46,7 +46,8 @@ pub struct ProviderService {
     provider_type: Type,
     resources: HashMap<&'static str, Entry<dyn Resource>>,
     data_sources: HashMap<&'static str, Entry<dyn DataSource>>,
-    stop: watch::Sender<bool>,
+    /// Woken by StopProvider: every hook in flight then ends as cancelled.
+    stop: Arc<Notify>,
 }
 
 impl ProviderService {
@@ -103,7 +104,7 @@ impl ProviderService {
             provider_type,
             resources,
             data_sources,
-            stop: watch::channel(false).0,
+            stop: Arc::new(Notify::new()),
         }
     }
 
@@ -119,12 +120,12 @@ impl ProviderService {
             .ok_or_else(|| vec![unknown_type("data source", name)])
     }
 
-    /// Runs `work` unless and until Terraform calls StopProvider.
+    /// Runs `work` unless and until Terraform calls StopProvider while it is in flight.
     async fn cancellable<F: Future>(&self, work: F) -> Result<F::Output, Diagnostic> {
-        let mut stop = self.stop.subscribe();
+        let stopped = self.stop.notified();
         tokio::select! {
             out = work => Ok(out),
-            _ = stop.wait_for(|s| *s) => Err(Diagnostic::error(
+            _ = stopped => Err(Diagnostic::error(
                 "Operation cancelled",
                 "Terraform asked the provider to stop (interrupt) while this operation was in \
                  flight. Zoom may or may not have applied it: run terraform plan to see where \
@@ -1127,7 +1128,7 @@ impl pb::provider_server::Provider for ProviderService {
         _: Request<pb::stop_provider::Request>,
     ) -> Result<Response<pb::stop_provider::Response>, Status> {
         tracing::info!("Terraform asked the provider to stop; cancelling work in flight");
-        let _ = self.stop.send(true);
+        self.stop.notify_waiters();
         Ok(Response::new(pb::stop_provider::Response {
             error: String::new(),
         }))
@@ -1217,7 +1218,7 @@ mod tests {
         let svc = service();
         let planned = Value::object([("id", Value::Unknown)]);
         let worker = {
-            let svc = svc.clone();
+            let (svc, planned) = (svc.clone(), planned.clone());
             tokio::spawn(async move {
                 svc.apply_resource_change(Request::new(pb::apply_resource_change::Request {
                     type_name: "test_slow".into(),
@@ -1246,6 +1247,20 @@ mod tests {
         let ty = Type::object([("id", Type::String)]);
         let state = value::decode(&ty, &resp.new_state.unwrap().msgpack, &[]).unwrap();
         assert!(state.is_null());
+        // The stop was for the work in flight then: work started later runs on.
+        let later = svc.apply_resource_change(Request::new(pb::apply_resource_change::Request {
+            type_name: "test_slow".into(),
+            prior_state: dv(&Value::Null),
+            planned_state: dv(&planned),
+            config: dv(&Value::object([("id", Value::Null)])),
+            ..Default::default()
+        }));
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_millis(100), later)
+                .await
+                .is_err(),
+            "a create started after the stop is still running"
+        );
     }
 
     #[tokio::test]
