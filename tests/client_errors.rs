@@ -394,3 +394,29 @@ async fn configuration_errors() {
         &ErrorKind::Configuration
     );
 }
+
+#[tokio::test]
+async fn callers_waiting_on_a_failed_token_fetch_share_its_failure() {
+    let sim = start(SimConfig::default()).await;
+    let mut cfg = config(&sim);
+    cfg.auth = Auth::ClientCredentials {
+        account_id: "sim-account".into(),
+        client_id: "sim-client".into(),
+        client_secret: Secret::new("wrong-secret-value"),
+        token_url: sim.token_url().parse().unwrap(),
+    };
+    let c = ZoomClient::new(cfg).unwrap();
+    let results = futures::future::join_all((0..10).map(|_| c.list_roles(None))).await;
+    for r in &results {
+        let e = r.as_ref().unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::Authentication, "{e}");
+    }
+    assert_eq!(
+        sim.stats().count("POST /oauth/token"),
+        1,
+        "ten callers, one token request"
+    );
+    // A later request tries again: the secret may have been fixed meanwhile.
+    c.list_roles(None).await.unwrap_err();
+    assert_eq!(sim.stats().count("POST /oauth/token"), 2);
+}

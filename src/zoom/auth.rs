@@ -2,7 +2,10 @@
 //! the token is fetched from Zoom's token endpoint (server-to-server OAuth), renewed about
 //! 60 s before it expires (at half-life when its lifetime is short), and renewed once when
 //! the API answers code 124. Concurrent callers wait on one fetch: the cache sits behind an
-//! async mutex held for the duration of the fetch. A static token is handed out as is.
+//! async mutex held for the duration of the fetch, and a fetch that fails answers everyone
+//! who was waiting on it (the same credentials would fail the same way), so a thousand
+//! requests with a bad secret cost one token request, not a thousand. A static token is
+//! handed out as is.
 
 use std::time::Duration;
 
@@ -62,9 +65,17 @@ pub(crate) struct FetchContext<'a> {
     pub backoff: Backoff,
 }
 
+/// The token, and the last fetch's failure with when it ended (for the callers that were
+/// queued behind that fetch).
+#[derive(Default)]
+struct Slot {
+    token: Option<Cached>,
+    failure: Option<(Instant, Error)>,
+}
+
 pub(crate) struct TokenSource {
     source: Source,
-    cache: Mutex<Option<Cached>>,
+    cache: Mutex<Slot>,
     next_generation: std::sync::atomic::AtomicU64,
 }
 
@@ -96,7 +107,7 @@ impl TokenSource {
         };
         TokenSource {
             source,
-            cache: Mutex::new(None),
+            cache: Mutex::new(Slot::default()),
             next_generation: std::sync::atomic::AtomicU64::new(1),
         }
     }
@@ -119,9 +130,11 @@ impl TokenSource {
             }
             Source::Credentials(c) => c,
         };
-        // Held across the fetch: concurrent callers queue here and find the new token.
-        let mut cache = self.cache.lock().await;
-        if let Some(c) = cache.as_ref() {
+        let asked = Instant::now();
+        // Held across the fetch: concurrent callers queue here and find the new token, or
+        // the failure of the fetch they waited for.
+        let mut slot = self.cache.lock().await;
+        if let Some(c) = slot.token.as_ref() {
             if Instant::now() < c.renew_at {
                 return Ok(Token {
                     value: c.value.clone(),
@@ -129,24 +142,40 @@ impl TokenSource {
                 });
             }
         }
+        if let Some((failed_at, e)) = &slot.failure {
+            if *failed_at >= asked {
+                return Err(e.clone());
+            }
+        }
         let fetched = Instant::now();
-        let (value, lifetime) = fetch(creds, ctx).await?;
+        let (value, lifetime) = match fetch(creds, ctx).await {
+            Ok(got) => got,
+            Err(e) => {
+                slot.failure = Some((Instant::now(), e.clone()));
+                return Err(e);
+            }
+        };
         let generation = self
             .next_generation
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        *cache = Some(Cached {
+        slot.token = Some(Cached {
             value: value.clone(),
             renew_at: renew_at(fetched, lifetime),
             generation,
         });
+        slot.failure = None;
         Ok(Token { value, generation })
     }
 
     /// Zoom rejected token `generation` (code 124): drop it unless it was already replaced.
     pub(crate) async fn invalidate(&self, generation: u64) {
-        let mut cache = self.cache.lock().await;
-        if cache.as_ref().is_some_and(|c| c.generation == generation) {
-            *cache = None;
+        let mut slot = self.cache.lock().await;
+        if slot
+            .token
+            .as_ref()
+            .is_some_and(|c| c.generation == generation)
+        {
+            slot.token = None;
         }
     }
 }
