@@ -61,6 +61,11 @@ async fn one_unknown_user_fails_alone() {
             }
         }
     }
+    assert_eq!(
+        sim.stats().count(ASSIGN),
+        12,
+        "one batch of 11, refused, then 11 one by one"
+    );
 }
 
 #[tokio::test]
