@@ -388,3 +388,12 @@ async fn five_hundred_operations_through_5xx_429_and_dropped_connections() {
     assert!(s.rate_limited > 0 && s.token_fetches >= 2, "{s:?}");
     assert!(s.requests[&Operation::CreateRole] >= 10);
 }
+
+#[tokio::test]
+async fn a_scripted_fault_with_a_count_of_zero_never_fires() {
+    let sim = start(SimConfig::default()).await;
+    sim.push_fault(fault("GET /roles", FaultKind::RateLimit, 0));
+    let c = client(&sim);
+    c.list_roles(None).await.unwrap();
+    assert_eq!(c.stats().rate_limited, 0);
+}

@@ -144,8 +144,7 @@ async fn add_faults(State(app): State<App>, body: axum::body::Bytes) -> Response
         Err(e) => return control_error(format!("invalid fault: {e}")),
     };
     let mut sim = app.lock();
-    sim.scripted
-        .extend(faults.into_iter().filter(|f| f.count > 0));
+    sim.push_faults(faults);
     (StatusCode::CREATED, Json(sim.scripted.clone())).into_response()
 }
 

@@ -234,9 +234,9 @@ impl SimHandle {
         Ok(())
     }
 
-    /// Queue a scripted fault.
+    /// Queue a scripted fault (one with a count of 0 is dropped: it would never fire).
     pub fn push_fault(&self, fault: ScriptedFault) {
-        self.app.lock().scripted.push(fault);
+        self.app.lock().push_faults([fault]);
     }
 
     /// Add users at runtime (all or none).

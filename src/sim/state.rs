@@ -278,6 +278,12 @@ impl Sim {
         *count > limit
     }
 
+    /// Queue scripted faults; one with a count of 0 would never fire, so it is dropped.
+    pub fn push_faults(&mut self, faults: impl IntoIterator<Item = ScriptedFault>) {
+        self.scripted
+            .extend(faults.into_iter().filter(|f| f.count > 0));
+    }
+
     /// Take one use of the first scripted fault for `route` whose kind `want` accepts.
     pub fn take_scripted(
         &mut self,
