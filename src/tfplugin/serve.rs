@@ -232,7 +232,9 @@ fn accept_loop(
             let stream = match listener.accept().await {
                 Ok((s, _)) => s,
                 Err(e) => {
+                    // Out of file descriptors, say: back off rather than spin on it.
                     tracing::error!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                     continue;
                 }
             };

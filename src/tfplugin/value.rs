@@ -184,6 +184,8 @@ impl PartialEq for Value {
         match (self, other) {
             (Null, Null) | (Unknown, Unknown) => true,
             (Bool(a), Bool(b)) => a == b,
+            // Integers compare exactly: through f64, 2^53 + 1 would equal 2^53.
+            (Number(self::Number::Int(a)), Number(self::Number::Int(b))) => a == b,
             (Number(a), Number(b)) => a.as_f64() == b.as_f64(),
             (String(a), String(b)) => a == b,
             (List(a), List(b)) | (Tuple(a), Tuple(b)) => a == b,
@@ -781,6 +783,19 @@ mod tests {
                 ])]),
             ),
         ])
+    }
+
+    #[test]
+    fn large_integers_compare_exactly() {
+        let big = 1i64 << 53;
+        assert_ne!(
+            Value::Number(Number::Int(big)),
+            Value::Number(Number::Int(big + 1))
+        );
+        assert_eq!(
+            Value::Number(Number::Int(2)),
+            Value::Number(Number::Float(2.0))
+        );
     }
 
     #[test]
