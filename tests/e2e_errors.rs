@@ -151,6 +151,18 @@ resource "zoom_role_membership" "as_reviewer" {{
     );
     assert!(block.contains("  role_id "), "at role_id: {block}");
     assert_eq!(zoom.role_of("u00003"), "2", "nothing was applied");
+
+    // Also when one of the two is already applied and unchanged.
+    let header = format!("{}\n{}\n", required_providers(), zoom.provider_block());
+    let admin = "resource \"zoom_role_membership\" \"as_admin\" {\n  role_id = \"1\"\n  email   = \"user3@example.com\"\n}\n";
+    ws.config(&format!("{header}{admin}"));
+    ws.apply().ok();
+    ws.config(&format!(
+        "{header}{admin}\nresource \"zoom_role_membership\" \"as_reviewer\" {{\n  role_id = \"{reviewers}\"\n  user_id = \"u00003\"\n}}\n"
+    ));
+    let run = ws.plan().failed_cleanly("two roles, one applied");
+    assert!(run.diagnostic("One user, two roles").is_some(), "{run}");
+    assert_eq!(zoom.role_of("u00003"), "1", "still the Admin");
 }
 
 #[test]

@@ -201,6 +201,12 @@ async fn plan(data: &ProviderData, plan: &mut Plan) {
         if let Ok(ready) = data.ready() {
             check_against_zoom(data, &ready.client, plan).await;
         }
+    } else if let (Some(user_id), Some(role_id)) = (
+        plan.planned.attr("user_id").as_str().map(str::to_string),
+        plan.planned.attr("role_id").as_str().map(str::to_string),
+    ) {
+        // Unchanged, but another membership may be moving the same user elsewhere.
+        claim_user(data, plan, &user_id, &role_id);
     }
     let id = composite_id(plan.planned.attr("role_id"), plan.planned.attr("user_id"));
     if !id.is_unknown() {
@@ -289,28 +295,35 @@ async fn check_against_zoom(
         plan.planned.set_attr("email", user.email.as_str());
     }
     if let Some(role_id) = role_id {
-        let named_as = config_email
-            .or(config_id)
-            .unwrap_or_else(|| user.id.clone());
-        let claim = Claim {
-            role_id: role_id.clone(),
-            named_as: named_as.clone(),
-        };
-        if let Some(other) = data.cache.claim(&user.id, claim) {
-            plan.diagnostics.push(
-                Diagnostic::error(
-                    "One user, two roles",
-                    format!(
-                        "Two zoom_role_membership resources name the same user ({} and {}): one \
-                         puts them in role {:?}, this one in role {role_id:?}. A Zoom user holds \
-                         exactly one role, so the two would undo each other on every apply. \
-                         Keep one membership per user.",
-                        other.named_as, named_as, other.role_id
-                    ),
-                )
-                .at_attr("role_id"),
-            );
-        }
+        claim_user(data, plan, &user.id, &role_id);
+    }
+}
+
+/// Registers this membership's claim on the user for this plan, and reports another
+/// membership that puts the same user into a different role.
+fn claim_user(data: &ProviderData, plan: &mut Plan, user_id: &str, role_id: &str) {
+    let named_as = ["email", "user_id"]
+        .iter()
+        .find_map(|a| plan.config.attr(a).as_str().map(str::to_string))
+        .unwrap_or_else(|| user_id.to_string());
+    let claim = Claim {
+        role_id: role_id.to_string(),
+        named_as: named_as.clone(),
+    };
+    if let Some(other) = data.cache.claim(user_id, claim) {
+        plan.diagnostics.push(
+            Diagnostic::error(
+                "One user, two roles",
+                format!(
+                    "Two zoom_role_membership resources name the same user ({} and {}): one \
+                     puts them in role {:?}, this one in role {role_id:?}. A Zoom user holds \
+                     exactly one role, so the two would undo each other on every apply. \
+                     Keep one membership per user.",
+                    other.named_as, named_as, other.role_id
+                ),
+            )
+            .at_attr("role_id"),
+        );
     }
 }
 
