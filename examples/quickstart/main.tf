@@ -1,8 +1,10 @@
 # Quickstart: a custom "Auditors" role, one Admin and two Auditors.
-# Run it against the bundled simulator with `make demo`, or by hand:
+# Run it against the bundled simulator with `make demo`. By hand: start
 #
 #   cargo run --bin zoom-sim -- --users 5 --listen 127.0.0.1:9440
-#   terraform init && terraform apply
+#
+# then install the provider binary in a filesystem mirror as scripts/demo.sh does (it is
+# not on the registry yet) and run terraform init && terraform apply here.
 
 terraform {
   required_providers {

@@ -64,8 +64,8 @@ impl Queues {
     /// nothing is on the wire, and arrivals have stopped for a short quiet spell while most
     /// of Terraform's parallelism (three quarters of the peak: the rest is busy in
     /// Terraform itself) is waiting on us. Before the first call, or while fewer wait, only
-    /// a long silence says so: Terraform pauses for tens of milliseconds as an apply starts
-    /// and after each wave of completions, before it hands over the next ones.
+    /// a long silence says so: Terraform pauses for over 100 ms as an apply starts and
+    /// after each wave of completions, before it hands over the next ones.
     fn settled(&self) -> bool {
         if self.in_flight > 0 {
             return false;
