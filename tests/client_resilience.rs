@@ -104,13 +104,25 @@ async fn rate_limited_answers_honour_retry_after_in_both_forms() {
     assert!(waited < Duration::from_secs(3), "{waited:?}");
     assert_eq!((c.stats().rate_limited, c.stats().retries), (1, 1));
 
-    // HTTP-date: a whole-second date about a second ahead.
+    // HTTP-date: a whole-second date about a second ahead. Start 50 ms into a second, so
+    // the date is ~950 ms away: a client that ignored it would retry after its 10-200 ms
+    // backoff instead.
     sim.update_switches(|s| s.retry_after = RetryAfterForm::HttpDate)
         .unwrap();
+    let into_second = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_millis();
+    tokio::time::sleep(Duration::from_millis(u64::from(
+        (1050 - into_second) % 1000,
+    )))
+    .await;
     sim.push_fault(fault("GET /roles", FaultKind::RateLimit, 1));
     let t = Instant::now();
     c.list_roles(None).await.unwrap();
-    assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
+    let waited = t.elapsed();
+    assert!(waited >= Duration::from_millis(800), "{waited:?}");
+    assert!(waited < Duration::from_secs(3), "{waited:?}");
     assert_eq!(c.stats().rate_limited, 2);
 
     // No header: backoff, never an immediate retry.
