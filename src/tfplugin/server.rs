@@ -503,12 +503,7 @@ impl pb::provider_server::Provider for ProviderService {
         }
         // Our schemas only ever grew attributes, so stored state decodes leniently against
         // the current schema: new attributes start null, retired ones are dropped.
-        let upgraded = serde_json::from_slice::<serde_json::Value>(&raw.json)
-            .map_err(|e| e.to_string())
-            .and_then(|j| {
-                value::from_json_value(&entry.ty, &j, &mut Vec::new(), true)
-                    .map_err(|e| e.to_string())
-            });
+        let upgraded = value::decode_stored_json(&entry.ty, &raw.json);
         Ok(Response::new(match upgraded {
             Ok(v) => pb::upgrade_resource_state::Response {
                 upgraded_state: encode(&entry.ty, &v),
@@ -576,11 +571,7 @@ impl pb::provider_server::Provider for ProviderService {
         // Identity schemas are at version 0 and only ever grow: read the stored JSON
         // leniently against the current schema.
         let raw = req.raw_identity.unwrap_or_default();
-        let upgraded = serde_json::from_slice::<serde_json::Value>(&raw.json)
-            .map_err(|e| e.to_string())
-            .and_then(|j| {
-                value::from_json_value(ty, &j, &mut Vec::new(), true).map_err(|e| e.to_string())
-            });
+        let upgraded = value::decode_stored_json(ty, &raw.json);
         Ok(Response::new(match upgraded {
             Ok(v) => pb::upgrade_resource_identity::Response {
                 upgraded_identity: Some(pb::ResourceIdentityData {

@@ -541,14 +541,24 @@ fn kind_of(raw: &rmpv::ValueRef<'_>) -> &'static str {
 
 /// Decodes JSON bytes (cty's JSON form, which has no unknowns) against `ty`.
 pub fn decode_json(ty: &Type, bytes: &[u8]) -> Result<Value, DecodeError> {
+    decode_json_with(ty, bytes, false)
+}
+
+/// Decodes stored JSON (state or identity written by an earlier schema) against `ty`:
+/// attributes the type doesn't know any more are dropped, new ones start null.
+pub fn decode_stored_json(ty: &Type, bytes: &[u8]) -> Result<Value, DecodeError> {
+    decode_json_with(ty, bytes, true)
+}
+
+fn decode_json_with(ty: &Type, bytes: &[u8], lenient: bool) -> Result<Value, DecodeError> {
     let raw: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| DecodeError::new(&[], format!("invalid JSON: {e}")))?;
-    from_json_value(ty, &raw, &mut Vec::new(), false)
+    from_json_value(ty, &raw, &mut Vec::new(), lenient)
 }
 
 /// Converts parsed JSON into a value of `ty`. With `lenient`, object attributes the type
 /// doesn't know are dropped (used for stored state written by an older schema).
-pub fn from_json_value(
+fn from_json_value(
     ty: &Type,
     raw: &serde_json::Value,
     path: &mut Vec<String>,
