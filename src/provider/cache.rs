@@ -101,7 +101,7 @@ type Slot = Arc<AsyncMutex<Option<Option<Arc<RoleMembers>>>>>;
 #[derive(Default)]
 pub struct ZoomCache {
     members: Mutex<HashMap<String, Slot>>,
-    roles: AsyncMutex<Option<Vec<Role>>>,
+    roles: AsyncMutex<Option<Arc<Vec<Role>>>>,
     claims: Mutex<HashMap<String, Claim>>,
     /// Per role: planned by zoom_role_members (true) and/or zoom_role_membership (false).
     role_modes: Mutex<HashMap<String, [bool; 2]>>,
@@ -235,13 +235,14 @@ impl ZoomCache {
         dir
     }
 
-    /// The account's roles, listed once per process.
-    pub async fn roles(&self, client: &ZoomClient) -> Result<Vec<Role>, Error> {
+    /// The account's roles, listed once per process and shared (a plan asks once per
+    /// membership).
+    pub async fn roles(&self, client: &ZoomClient) -> Result<Arc<Vec<Role>>, Error> {
         let mut guard = self.roles.lock().await;
         if let Some(roles) = guard.as_ref() {
             return Ok(roles.clone());
         }
-        let roles = client.list_roles(None).await?;
+        let roles = Arc::new(client.list_roles(None).await?);
         *guard = Some(roles.clone());
         Ok(roles)
     }
@@ -250,6 +251,7 @@ impl ZoomCache {
     pub async fn role_changed(&self, role: Role) {
         let mut guard = self.roles.lock().await;
         if let Some(roles) = guard.as_mut() {
+            let roles = Arc::make_mut(roles);
             roles.retain(|r| r.id != role.id);
             roles.push(role);
         }
@@ -259,7 +261,7 @@ impl ZoomCache {
     pub async fn role_deleted(&self, role_id: &str) {
         let mut guard = self.roles.lock().await;
         if let Some(roles) = guard.as_mut() {
-            roles.retain(|r| r.id != role_id);
+            Arc::make_mut(roles).retain(|r| r.id != role_id);
         }
         drop(guard);
         self.forget_role(role_id);
