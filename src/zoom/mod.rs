@@ -30,7 +30,7 @@ pub use config::{
     DEFAULT_WINDOW_MARGIN,
 };
 pub use error::{parse_scopes, Error, ErrorKind};
-pub use limiter::{Category, Window};
+pub use limiter::Category;
 pub use model::{AssignResult, CreateRole, Member, MemberRef, Role, UpdateRole, User};
 pub use retry::{parse_retry_after, Backoff};
 pub use stats::{ClientStats, Operation};
