@@ -403,3 +403,36 @@ fn each_mistake_is_a_clear_diagnostic_at_the_attribute() {
     ws.init();
     check_mistakes(&ws, &header, CASES);
 }
+
+/// A value unknown when Terraform first validates is judged again once known (Terraform
+/// validates each instance before reading it, and ReadDataSource checks again), before
+/// any call to Zoom.
+#[test]
+fn an_input_known_only_at_apply_is_validated_then() {
+    let Some(tf) = terraform() else { return };
+    let zoom = zoom(1);
+    let ws = Workspace::new(&tf);
+    ws.config(&format!(
+        r#"{}
+resource "terraform_data" "kind" {{
+  input = "bogus"
+}}
+
+data "zoom_roles" "all" {{
+  type = terraform_data.kind.output
+}}
+"#,
+        header(&zoom)
+    ));
+    ws.init();
+    let run = ws.apply().failed_cleanly("role type known only at apply");
+    let block = run
+        .diagnostic("Invalid role type")
+        .unwrap_or_else(|| panic!("{run}"));
+    assert!(block.contains("\"bogus\""), "{block}");
+    assert_eq!(
+        zoom.sim.stats().count("GET /roles"),
+        0,
+        "refused before any call"
+    );
+}

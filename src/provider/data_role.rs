@@ -112,12 +112,6 @@ pub fn validate(config: &Value) -> Diagnostics {
 // ---- read ------------------------------------------------------------------------------
 
 async fn read(data: &ProviderData, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
-    // Values unknown at validation are known now: judge them again.
-    let problems = validate(config);
-    if problems.has_errors() {
-        diags.extend(problems);
-        return None;
-    }
     let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
     let client = &ready.client;
     let (id, attr) = match (config.attr("id").as_str(), config.attr("name").as_str()) {

@@ -79,11 +79,6 @@ pub fn validate(config: &Value) -> Diagnostics {
 // ---- read ------------------------------------------------------------------------------
 
 async fn read(data: &ProviderData, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
-    let problems = validate(config);
-    if problems.has_errors() {
-        diags.extend(problems);
-        return None;
-    }
     let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
     let client = &ready.client;
     let role_id = config.attr("role_id").as_str()?.trim().to_string();

@@ -81,11 +81,6 @@ pub fn validate(config: &Value) -> Diagnostics {
 // ---- read ------------------------------------------------------------------------------
 
 async fn read(data: &ProviderData, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
-    let problems = validate(config);
-    if problems.has_errors() {
-        diags.extend(problems);
-        return None;
-    }
     let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
     let wanted = config.attr("type").as_str();
     let roles = match ready.client.list_roles(wanted).await {

@@ -868,7 +868,15 @@ impl pb::provider_server::Provider for ProviderService {
             decode(&entry.ty, req.config.as_ref(), "data source configuration"),
             read_data_source
         );
-        let mut diags = Diagnostics::new();
+        // Values unknown when Terraform validated the configuration are known now: judge
+        // them again before the data source reads anything.
+        let mut diags = entry.imp.validate(&config);
+        if diags.has_errors() {
+            return Ok(Response::new(pb::read_data_source::Response {
+                diagnostics: diags_to_pb(&diags),
+                ..Default::default()
+            }));
+        }
         let span = tracing::debug_span!("rpc", tf_rpc = "ReadDataSource", tf_resource_type = %req.type_name);
         let state = match self
             .cancellable(entry.imp.read(&config, &mut diags))
