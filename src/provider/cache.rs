@@ -199,6 +199,31 @@ impl ZoomCache {
         }
     }
 
+    /// Records an assign call made outside the batcher (zoom_role_members): the users Zoom
+    /// says it assigned leave every other cached role (a user holds one role), and the
+    /// role itself is listed afresh. If Zoom named no one, every cached list is dropped.
+    pub async fn assigned_many(&self, role_id: &str, user_ids: &[String]) {
+        let slots: Vec<(String, Slot)> = {
+            let mut map = self.members.lock().unwrap_or_else(|e| e.into_inner());
+            if user_ids.is_empty() {
+                map.clear();
+                return;
+            }
+            map.remove(role_id);
+            map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+        };
+        for (_, slot) in slots {
+            let mut guard = slot.lock().await;
+            if let Some(Some(rm)) = guard.as_mut() {
+                for id in user_ids {
+                    if rm.find(Some(id), None).is_some() {
+                        Arc::make_mut(rm).remove(id);
+                    }
+                }
+            }
+        }
+    }
+
     /// Forgets a role's members (after a role is deleted or re-created).
     pub fn forget_role(&self, role_id: &str) {
         let mut map = self.members.lock().unwrap_or_else(|e| e.into_inner());
@@ -352,6 +377,36 @@ mod tests {
             rm.find(None, Some("b2@x.com")).map(|m| m.id.as_str()),
             Some("u2")
         );
+    }
+
+    fn cached(c: &ZoomCache, role_id: &str, members: Vec<Member>) {
+        let slot: Slot = Arc::new(AsyncMutex::new(Some(Some(Arc::new(RoleMembers::new(
+            members,
+        ))))));
+        c.members.lock().unwrap().insert(role_id.into(), slot);
+    }
+
+    async fn cached_ids(c: &ZoomCache, role_id: &str) -> Option<Vec<String>> {
+        let slot = c.members.lock().unwrap().get(role_id)?.clone();
+        let guard = slot.lock().await;
+        let rm = guard.as_ref()?.as_ref()?;
+        Some(rm.members().iter().map(|m| m.id.clone()).collect())
+    }
+
+    #[tokio::test]
+    async fn users_assigned_elsewhere_leave_their_cached_roles() {
+        let c = ZoomCache::default();
+        cached(&c, "r1", vec![member("u1", "a@x.com")]);
+        cached(
+            &c,
+            "r2",
+            vec![member("u2", "b@x.com"), member("u3", "c@x.com")],
+        );
+        c.assigned_many("r1", &["u2".to_string()]).await;
+        assert_eq!(cached_ids(&c, "r1").await, None, "listed afresh");
+        assert_eq!(cached_ids(&c, "r2").await, Some(vec!["u3".to_string()]));
+        c.assigned_many("r1", &[]).await;
+        assert_eq!(cached_ids(&c, "r2").await, None, "nobody named: drop all");
     }
 
     #[test]

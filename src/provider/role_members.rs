@@ -142,16 +142,20 @@ async fn converge(data: &ProviderData, planned: &Value, diags: &mut Diagnostics)
         .collect();
     if !missing.is_empty() {
         // Assigning someone who already holds the role is harmless, so a retry is safe.
-        if let Err(e) = ready.client.assign_members(&role_id, &missing).await {
-            let attr = if matches!(e.kind(), ErrorKind::NotFound) && e.zoom_code() != Some(1034) {
-                "members"
-            } else {
-                "role_id"
-            };
-            diags.push(zoom_diag(&e, Some(attr)));
-            return None;
-        }
-        data.cache.forget_role(&role_id);
+        let assigned = match ready.client.assign_members(&role_id, &missing).await {
+            Ok(r) => r,
+            Err(e) => {
+                let attr = if matches!(e.kind(), ErrorKind::NotFound) && e.zoom_code() != Some(1034)
+                {
+                    "members"
+                } else {
+                    "role_id"
+                };
+                diags.push(zoom_diag(&e, Some(attr)));
+                return None;
+            }
+        };
+        data.cache.assigned_many(&role_id, &assigned.ids).await;
     }
     let extra: Vec<&Member> = current
         .iter()
