@@ -371,3 +371,17 @@ async fn list_users_needs_a_user_read_scope() {
     .await;
     assert_eq!(ok.get("/users").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn an_empty_role_id_in_a_seed_means_member() {
+    let sim = start(SimConfig::default().with_users(1)).await;
+    sim.handle
+        .add_users(vec![UserSeed {
+            id: "m1".into(),
+            email: "m1@example.com".into(),
+            role_id: Some(String::new()),
+            ..UserSeed::default()
+        }])
+        .expect("an empty role_id is accepted");
+    assert_eq!(sim.handle.state().role_of("m1"), Some("2"), "Member");
+}

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::config::{Plan, SimConfig};
-use super::model::{UserSeed, MEMBER_ROLE};
+use super::model::UserSeed;
 
 /// Usage text for `--help`.
 pub const USAGE: &str = "\
@@ -90,14 +90,7 @@ fn parse_rate(flag: &str, value: &str) -> Result<f64, String> {
 pub fn read_users_file(path: &std::path::Path) -> Result<Vec<UserSeed>, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("--users-file {}: {e}", path.display()))?;
-    let mut users: Vec<UserSeed> =
-        serde_json::from_str(&text).map_err(|e| format!("--users-file {}: {e}", path.display()))?;
-    for u in &mut users {
-        if u.role_id.as_deref() == Some("") {
-            u.role_id = Some(MEMBER_ROLE.into());
-        }
-    }
-    Ok(users)
+    serde_json::from_str(&text).map_err(|e| format!("--users-file {}: {e}", path.display()))
 }
 
 /// Parse the arguments after the program name. Accepts `--flag value` and `--flag=value`.

@@ -365,7 +365,8 @@ impl Directory {
                     )));
                 }
             }
-            if let Some(role) = &s.role_id {
+            // An empty role_id means no role given: the user is a Member.
+            if let Some(role) = s.role_id.as_deref().filter(|r| !r.is_empty()) {
                 if self.role_index(role).is_none() {
                     return Err(ApiError::validation(format!(
                         "User {} has unknown role_id {role}.",
@@ -386,7 +387,10 @@ impl Directory {
                 user_type: s.user_type.unwrap_or(1),
                 department: s.department.unwrap_or_default(),
                 status: s.status.unwrap_or_else(|| "active".into()),
-                role_id: s.role_id.unwrap_or_else(|| MEMBER_ROLE.into()),
+                role_id: s
+                    .role_id
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or_else(|| MEMBER_ROLE.into()),
             });
         }
         Ok(())
