@@ -6,8 +6,12 @@ mod client_support;
 use std::time::Duration;
 
 use client_support::{client, config, ids, start, CLIENT_SECRET};
-use terraform_provider_zoom::sim::{FaultKind, ScopeStyle, ScriptedFault, SimConfig, OWNER_ROLE};
-use terraform_provider_zoom::zoom::{Auth, CreateRole, ErrorKind, Secret, UpdateRole, ZoomClient};
+use terraform_provider_zoom::sim::{
+    FaultKind, ScopeStyle, ScriptedFault, SimConfig, SimHandle, OWNER_ROLE,
+};
+use terraform_provider_zoom::zoom::{
+    Auth, ClientConfig, CreateRole, ErrorKind, Secret, UpdateRole, ZoomClient,
+};
 
 fn role(name: &str) -> CreateRole {
     CreateRole {
@@ -205,16 +209,22 @@ async fn missing_scopes_classic_and_granular() {
     assert_eq!(e.missing_scopes(), &["role:write:role:admin".to_owned()]);
 }
 
-#[tokio::test]
-async fn bad_credentials_name_the_settings_and_hide_the_secret() {
-    let sim = start(SimConfig::default().with_seed(15)).await;
-    let mut cfg = config(&sim);
+/// The simulator's client settings with a wrong client secret.
+fn wrong_secret_config(sim: &SimHandle) -> ClientConfig {
+    let mut cfg = config(sim);
     cfg.auth = Auth::ClientCredentials {
         account_id: "sim-account".into(),
         client_id: "sim-client".into(),
         client_secret: Secret::new("wrong-secret-value"),
         token_url: sim.token_url().parse().unwrap(),
     };
+    cfg
+}
+
+#[tokio::test]
+async fn bad_credentials_name_the_settings_and_hide_the_secret() {
+    let sim = start(SimConfig::default().with_seed(15)).await;
+    let mut cfg = wrong_secret_config(&sim);
     let c = ZoomClient::new(cfg.clone()).unwrap();
     let e = c.list_roles(None).await.unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::Authentication);
@@ -398,13 +408,7 @@ async fn configuration_errors() {
 #[tokio::test]
 async fn callers_waiting_on_a_failed_token_fetch_share_its_failure() {
     let sim = start(SimConfig::default()).await;
-    let mut cfg = config(&sim);
-    cfg.auth = Auth::ClientCredentials {
-        account_id: "sim-account".into(),
-        client_id: "sim-client".into(),
-        client_secret: Secret::new("wrong-secret-value"),
-        token_url: sim.token_url().parse().unwrap(),
-    };
+    let cfg = wrong_secret_config(&sim);
     let c = ZoomClient::new(cfg).unwrap();
     let results = futures::future::join_all((0..10).map(|_| c.list_roles(None))).await;
     for r in &results {
