@@ -216,8 +216,9 @@ impl ZoomClient {
         let http = reqwest::Client::builder()
             .user_agent(cfg.user_agent.clone())
             .connect_timeout(cfg.request_timeout.min(Duration::from_secs(10)))
-            .pool_idle_timeout(Duration::from_secs(50))
-            .build()
+            .pool_idle_timeout(Duration::from_secs(50));
+        let http = super::roots::trust(http)
+            .and_then(reqwest::ClientBuilder::build)
             .map_err(|e| Error::configuration(format!("cannot build the HTTP client: {e}")))?;
         let backoff = Backoff {
             initial: cfg.backoff_initial,

@@ -21,6 +21,7 @@ mod error;
 mod limiter;
 mod model;
 mod retry;
+mod roots;
 mod stats;
 
 pub use batch::AssignBatcher;
