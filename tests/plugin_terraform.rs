@@ -261,3 +261,72 @@ fn debug_mode_serves_terraform_through_tf_reattach_providers() {
     assert_eq!(zoom.role_of("u00002"), "1");
     assert!(still_running, "a debug provider outlives the Terraform run");
 }
+
+/// go-plugin's TCP transport (Windows' only one), chosen here with `ZOOM_PLUGIN_TRANSPORT`:
+/// Terraform dials 127.0.0.1 with the same handshake and AutoMTLS, and a whole lifecycle
+/// works over it.
+fn lifecycle_over_tcp(tf: &Terraform) {
+    let zoom = zoom(3);
+    let mut ws = Workspace::new(tf);
+    ws.config(&format!(
+        "{}\n{}\nresource \"zoom_role\" \"tcp\" {{\n  name = \"Over TCP\"\n}}\n\nresource \"zoom_role_membership\" \"one\" {{\n  role_id = zoom_role.tcp.id\n  email   = \"user1@example.com\"\n}}\n",
+        required_providers(),
+        zoom.provider_block()
+    ));
+    ws.init();
+    let log = ws.path().join("terraform.log");
+    ws.env("ZOOM_PLUGIN_TRANSPORT", "tcp")
+        .env("TF_LOG", "DEBUG")
+        .env("TF_LOG_PATH", log.to_str().unwrap());
+    ws.apply().ok();
+    let role = zoom
+        .role_id_by_name("Over TCP")
+        .expect("role created over TCP");
+    assert_eq!(zoom.role_of("user1@example.com"), role);
+    ws.assert_plan_empty();
+
+    // Every provider process Terraform started told it (the handshake line) to dial TCP on
+    // loopback with AutoMTLS, and Terraform did: the apply above went through them.
+    let log = std::fs::read_to_string(&log).expect("Terraform's log");
+    let serving: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("terraform-provider-zoom") && l.contains(": serving:"))
+        .collect();
+    assert!(
+        serving.len() >= 3,
+        "one line per provider process: {serving:#?}"
+    );
+    for line in &serving {
+        assert!(
+            line.contains("network=tcp")
+                && line.contains("address=127.0.0.1:")
+                && line.contains("tls=true"),
+            "{line}"
+        );
+    }
+    let started = log
+        .lines()
+        .filter(|l| l.contains("starting plugin"))
+        .count();
+    assert_eq!(
+        started,
+        serving.len(),
+        "every provider process served over TCP"
+    );
+
+    ws.run(&["destroy", "-no-color", "-auto-approve"]).ok();
+    assert_eq!(zoom.role_id_by_name("Over TCP"), None);
+    assert_eq!(zoom.role_of("user1@example.com"), "2");
+}
+
+#[test]
+fn terraform_1_15_speaks_to_the_provider_over_tcp() {
+    let Some(tf) = terraform() else { return };
+    lifecycle_over_tcp(&tf);
+}
+
+#[test]
+fn terraform_1_0_speaks_to_the_provider_over_tcp() {
+    let Some(tf) = terraform_1_0() else { return };
+    lifecycle_over_tcp(&tf);
+}

@@ -1,17 +1,26 @@
 //! go-plugin serving: what happens between Terraform starting the binary and the first RPC.
-//! Checks the magic cookie, negotiates the protocol version, listens on a unix socket, sets up
-//! AutoMTLS, prints the one handshake line on stdout, and serves the provider alongside
-//! go-plugin's health, controller, stdio and broker services until Terraform asks us to stop.
-//! `--debug` serves without Terraform and prints a `TF_REATTACH_PROVIDERS` value instead.
+//! Checks the magic cookie, negotiates the protocol version, listens (a unix socket, or TCP on
+//! 127.0.0.1 on Windows and on request), sets up AutoMTLS, prints the one handshake line on
+//! stdout, and serves the provider alongside go-plugin's health, controller, stdio and broker
+//! services until Terraform asks us to stop. `--debug` serves without Terraform and prints a
+//! `TF_REATTACH_PROVIDERS` value instead.
+//!
+//! The transport follows go-plugin: a unix socket in `PLUGIN_UNIX_SOCKET_DIR` (else the
+//! temporary directory) everywhere but Windows, where it is TCP on 127.0.0.1 at the first free
+//! port from `PLUGIN_MIN_PORT` to `PLUGIN_MAX_PORT` (any free port when neither is set).
+//! `ZOOM_PLUGIN_TRANSPORT=tcp` (or `unix`) chooses on purpose; Terraform accepts either.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{UnixListener, UnixStream};
+use tokio::net::TcpListener;
+#[cfg(unix)]
+use tokio::net::UnixListener;
 use tokio::sync::{mpsc, watch};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::server::Connected;
@@ -33,6 +42,8 @@ const CORE_PROTOCOL_VERSION: u32 = 1;
 const PROTOCOL_VERSION: u32 = 6;
 /// Terraform accepts messages up to 256 MiB; tonic's default is 4 MiB.
 const MAX_MESSAGE_BYTES: usize = 256 << 20;
+/// Chooses the transport on purpose: `tcp` or `unix`.
+pub const TRANSPORT_ENV: &str = "ZOOM_PLUGIN_TRANSPORT";
 
 /// The text shown when someone runs the binary by hand.
 pub const NOT_A_COMMAND: &str = "This binary is a plugin. These are not meant to be executed \
@@ -56,10 +67,21 @@ pub enum ServeError {
         dir: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "could not listen on 127.0.0.1 at any port from {min} to {max} \
+         (PLUGIN_MIN_PORT / PLUGIN_MAX_PORT): {source}"
+    )]
+    ListenTcp {
+        min: u16,
+        max: u16,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Transport(String),
     #[error(transparent)]
     Tls(#[from] TlsError),
     #[error("gRPC server failed: {0}")]
-    Transport(#[from] tonic::transport::Error),
+    Grpc(#[from] tonic::transport::Error),
     #[error("could not write the handshake line: {0}")]
     Handshake(std::io::Error),
 }
@@ -82,16 +104,9 @@ pub async fn serve(provider: Arc<dyn Provider>, cfg: ServeConfig) -> Result<(), 
         negotiate_version(std::env::var("PLUGIN_PROTOCOL_VERSIONS").ok().as_deref())?;
     }
 
-    let dir = std::env::var_os("PLUGIN_UNIX_SOCKET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
-    let socket = dir.join(format!("plugin{:016x}", rand::random::<u64>()));
-    let listener = UnixListener::bind(&socket).map_err(|source| ServeError::Listen {
-        dir: dir.clone(),
-        source,
-    })?;
-    let _cleanup = RemoveOnDrop(socket.clone());
-
+    let transport = Transport::from_env(std::env::var(TRANSPORT_ENV).ok().as_deref())?;
+    let listener = Listener::bind(transport).await?;
+    let address = listener.address();
     let tls = if cfg.debug || std::env::var_os("TF_DISABLE_PLUGIN_TLS").is_some() {
         None
     } else {
@@ -105,7 +120,7 @@ pub async fn serve(provider: Arc<dyn Provider>, cfg: ServeConfig) -> Result<(), 
     let incoming = accept_loop(listener, tls.as_ref().map(|t| t.config.clone()));
 
     if cfg.debug {
-        print_reattach(&cfg.provider_address, &socket);
+        print_reattach(&cfg.provider_address, &address);
         let tx = shutdown_tx.clone();
         tokio::spawn(async move {
             let _ = tokio::signal::ctrl_c().await;
@@ -113,8 +128,9 @@ pub async fn serve(provider: Arc<dyn Provider>, cfg: ServeConfig) -> Result<(), 
         });
     } else {
         let line = format!(
-            "{CORE_PROTOCOL_VERSION}|{PROTOCOL_VERSION}|unix|{}|grpc|{}\n",
-            socket.display(),
+            "{CORE_PROTOCOL_VERSION}|{PROTOCOL_VERSION}|{}|{}|grpc|{}\n",
+            address.network,
+            address.address,
             tls.as_ref().map(|t| t.cert_base64.as_str()).unwrap_or("")
         );
         let mut out = std::io::stdout().lock();
@@ -131,7 +147,12 @@ pub async fn serve(provider: Arc<dyn Provider>, cfg: ServeConfig) -> Result<(), 
         .await;
 
     let provider_service = ProviderService::new(provider);
-    tracing::info!(socket = %socket.display(), tls = tls.is_some(), "serving");
+    tracing::info!(
+        network = address.network,
+        address = %address.address,
+        tls = tls.is_some(),
+        "serving"
+    );
     tonic::transport::Server::builder()
         .add_service(health_service)
         .add_service(
@@ -170,14 +191,14 @@ fn negotiate_version(offer: Option<&str>) -> Result<u32, ServeError> {
     }
 }
 
-fn print_reattach(address: &str, socket: &Path) {
+fn print_reattach(provider: &str, address: &Address) {
     let value = serde_json::json!({
-        address: {
+        provider: {
             "Protocol": "grpc",
             "ProtocolVersion": PROTOCOL_VERSION,
             "Pid": std::process::id(),
             "Test": true,
-            "Addr": {"Network": "unix", "String": socket.display().to_string()},
+            "Addr": {"Network": address.network, "String": address.address},
         }
     });
     // Debug mode is run by a person in a terminal: stdout is theirs, not Terraform's.
@@ -191,8 +212,9 @@ fn print_reattach(address: &str, socket: &Path) {
 }
 
 /// Terraform handles Ctrl-C itself and tells plugins to stop over gRPC; like go-plugin we
-/// must not die on the SIGINT the terminal sends to the whole process group.
+/// must not die on the interrupt the terminal sends to the whole process group.
 fn ignore_interrupts() {
+    #[cfg(unix)]
     if let Ok(mut sig) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()) {
         tokio::spawn(async move {
             while sig.recv().await.is_some() {
@@ -200,9 +222,19 @@ fn ignore_interrupts() {
             }
         });
     }
+    #[cfg(windows)]
+    if let Ok(mut sig) = tokio::signal::windows::ctrl_c() {
+        tokio::spawn(async move {
+            while sig.recv().await.is_some() {
+                tracing::debug!("ignoring Ctrl-C; Terraform will stop the provider");
+            }
+        });
+    }
 }
 
+/// A SIGTERM (unix) stops serving cleanly; elsewhere Terraform's Shutdown RPC does.
 fn terminate_on_sigterm(shutdown: watch::Sender<bool>) {
+    #[cfg(unix)]
     if let Ok(mut sig) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
         tokio::spawn(async move {
             if sig.recv().await.is_some() {
@@ -210,10 +242,151 @@ fn terminate_on_sigterm(shutdown: watch::Sender<bool>) {
             }
         });
     }
+    #[cfg(not(unix))]
+    drop(shutdown);
 }
 
+/// How Terraform reaches us.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Transport {
+    /// A unix socket (go-plugin's choice everywhere but Windows).
+    Unix,
+    /// TCP on 127.0.0.1 (go-plugin's choice on Windows).
+    Tcp,
+}
+
+impl Transport {
+    /// The platform's default, or the one `ZOOM_PLUGIN_TRANSPORT` asks for.
+    fn from_env(requested: Option<&str>) -> Result<Transport, ServeError> {
+        match requested.map(str::trim).filter(|r| !r.is_empty()) {
+            None if cfg!(unix) => Ok(Transport::Unix),
+            None => Ok(Transport::Tcp),
+            Some(r) if r.eq_ignore_ascii_case("tcp") => Ok(Transport::Tcp),
+            Some(r) if r.eq_ignore_ascii_case("unix") && cfg!(unix) => Ok(Transport::Unix),
+            Some(r) if r.eq_ignore_ascii_case("unix") => Err(ServeError::Transport(format!(
+                "{TRANSPORT_ENV}=unix: unix sockets are not available on this system; \
+                 unset it or use tcp"
+            ))),
+            Some(r) => Err(ServeError::Transport(format!(
+                "{TRANSPORT_ENV}={r:?} is not a transport: use tcp or unix"
+            ))),
+        }
+    }
+}
+
+/// The ports go-plugin lets a TCP plugin use: `PLUGIN_MIN_PORT` to `PLUGIN_MAX_PORT`
+/// (Terraform sets 10000 and 25000), or any free port (0) when neither is set.
+fn port_range(min: Option<&str>, max: Option<&str>) -> Result<(u16, u16), ServeError> {
+    let parse = |name: &str, v: Option<&str>| -> Result<u16, ServeError> {
+        match v.map(str::trim).filter(|v| !v.is_empty()) {
+            None => Ok(0),
+            Some(v) => v
+                .parse::<u16>()
+                .map_err(|_| ServeError::Transport(format!("{name}={v:?} is not a port number"))),
+        }
+    };
+    let (min, max) = (
+        parse("PLUGIN_MIN_PORT", min)?,
+        parse("PLUGIN_MAX_PORT", max)?,
+    );
+    if min > max {
+        return Err(ServeError::Transport(format!(
+            "PLUGIN_MIN_PORT value of {min} is greater than PLUGIN_MAX_PORT value of {max}"
+        )));
+    }
+    Ok((min, max))
+}
+
+/// Where we listen, as the handshake line and a reattach configuration spell it.
+struct Address {
+    /// `unix` or `tcp`.
+    network: &'static str,
+    /// The socket path or `127.0.0.1:PORT`.
+    address: String,
+}
+
+/// A bound listener of either transport.
+enum Listener {
+    #[cfg(unix)]
+    Unix(UnixListener, RemoveOnDrop),
+    Tcp(TcpListener),
+}
+
+impl Listener {
+    async fn bind(transport: Transport) -> Result<Listener, ServeError> {
+        match transport {
+            #[cfg(unix)]
+            Transport::Unix => {
+                let dir = std::env::var_os("PLUGIN_UNIX_SOCKET_DIR")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(std::env::temp_dir);
+                let socket = dir.join(format!("plugin{:016x}", rand::random::<u64>()));
+                let listener = UnixListener::bind(&socket)
+                    .map_err(|source| ServeError::Listen { dir, source })?;
+                Ok(Listener::Unix(listener, RemoveOnDrop(socket)))
+            }
+            #[cfg(not(unix))]
+            Transport::Unix => unreachable!("Transport::from_env refuses unix here"),
+            Transport::Tcp => {
+                let (min, max) = port_range(
+                    std::env::var("PLUGIN_MIN_PORT").ok().as_deref(),
+                    std::env::var("PLUGIN_MAX_PORT").ok().as_deref(),
+                )?;
+                let mut last = None;
+                for port in min..=max {
+                    match TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await {
+                        Ok(listener) => return Ok(Listener::Tcp(listener)),
+                        Err(e) => last = Some(e),
+                    }
+                }
+                Err(ServeError::ListenTcp {
+                    min,
+                    max,
+                    source: last.unwrap_or_else(|| std::io::ErrorKind::AddrInUse.into()),
+                })
+            }
+        }
+    }
+
+    fn address(&self) -> Address {
+        match self {
+            #[cfg(unix)]
+            Listener::Unix(_, socket) => Address {
+                network: "unix",
+                address: socket.0.display().to_string(),
+            },
+            Listener::Tcp(listener) => Address {
+                network: "tcp",
+                address: listener
+                    .local_addr()
+                    .map(|a| a.to_string())
+                    .unwrap_or_default(),
+            },
+        }
+    }
+
+    async fn accept(&self) -> std::io::Result<Box<dyn Io>> {
+        match self {
+            #[cfg(unix)]
+            Listener::Unix(listener, _) => {
+                let (stream, _) = listener.accept().await?;
+                Ok(Box::new(stream))
+            }
+            Listener::Tcp(listener) => {
+                let (stream, _) = listener.accept().await?;
+                // gRPC's frames are small and latency-bound.
+                let _ = stream.set_nodelay(true);
+                Ok(Box::new(stream))
+            }
+        }
+    }
+}
+
+/// Removes the unix socket file when serving ends.
+#[cfg(unix)]
 struct RemoveOnDrop(PathBuf);
 
+#[cfg(unix)]
 impl Drop for RemoveOnDrop {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
@@ -223,14 +396,14 @@ impl Drop for RemoveOnDrop {
 /// Accepts connections, completing TLS handshakes off the accept path; failed handshakes
 /// are logged and dropped.
 fn accept_loop(
-    listener: UnixListener,
+    listener: Listener,
     tls: Option<Arc<rustls::ServerConfig>>,
 ) -> ReceiverStream<Result<Conn, std::io::Error>> {
     let (tx, rx) = mpsc::channel(16);
     tokio::spawn(async move {
         loop {
             let stream = match listener.accept().await {
-                Ok((s, _)) => s,
+                Ok(s) => s,
                 Err(e) => {
                     // Out of file descriptors, say: back off rather than spin on it.
                     tracing::error!(error = %e, "accept failed");
@@ -242,9 +415,9 @@ fn accept_loop(
             let tls = tls.clone();
             tokio::spawn(async move {
                 let conn = match tls {
-                    None => Conn::Plain(stream),
+                    None => Conn(stream),
                     Some(cfg) => match tokio_rustls::TlsAcceptor::from(cfg).accept(stream).await {
-                        Ok(s) => Conn::Tls(Box::new(s)),
+                        Ok(s) => Conn(Box::new(s)),
                         Err(e) => {
                             tracing::warn!(error = %e, "TLS handshake failed");
                             return;
@@ -258,11 +431,12 @@ fn accept_loop(
     ReceiverStream::new(rx)
 }
 
-/// One accepted connection, plain or TLS.
-pub enum Conn {
-    Plain(UnixStream),
-    Tls(Box<tokio_rustls::server::TlsStream<UnixStream>>),
-}
+/// A byte stream of either transport, plain or TLS.
+trait Io: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Io for T {}
+
+/// One accepted connection.
+pub struct Conn(Box<dyn Io>);
 
 impl Connected for Conn {
     type ConnectInfo = ();
@@ -275,10 +449,7 @@ impl AsyncRead for Conn {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Conn::Plain(s) => Pin::new(s).poll_read(cx, buf),
-            Conn::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
-        }
+        Pin::new(self.get_mut().0.as_mut()).poll_read(cx, buf)
     }
 }
 
@@ -288,24 +459,15 @@ impl AsyncWrite for Conn {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        match self.get_mut() {
-            Conn::Plain(s) => Pin::new(s).poll_write(cx, buf),
-            Conn::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
-        }
+        Pin::new(self.get_mut().0.as_mut()).poll_write(cx, buf)
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Conn::Plain(s) => Pin::new(s).poll_flush(cx),
-            Conn::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
-        }
+        Pin::new(self.get_mut().0.as_mut()).poll_flush(cx)
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Conn::Plain(s) => Pin::new(s).poll_shutdown(cx),
-            Conn::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
-        }
+        Pin::new(self.get_mut().0.as_mut()).poll_shutdown(cx)
     }
 }
 
@@ -371,5 +533,48 @@ mod tests {
         assert_eq!(negotiate_version(None).unwrap(), 6);
         let err = negotiate_version(Some("4,5")).unwrap_err();
         assert!(err.to_string().contains("speaks only version 6"), "{err}");
+    }
+
+    #[test]
+    fn transport_defaults_to_the_platforms_and_can_be_chosen() {
+        let default = if cfg!(unix) {
+            Transport::Unix
+        } else {
+            Transport::Tcp
+        };
+        assert_eq!(Transport::from_env(None).unwrap(), default);
+        assert_eq!(Transport::from_env(Some(" ")).unwrap(), default);
+        assert_eq!(Transport::from_env(Some("TCP")).unwrap(), Transport::Tcp);
+        if cfg!(unix) {
+            assert_eq!(Transport::from_env(Some("unix")).unwrap(), Transport::Unix);
+        }
+        let err = Transport::from_env(Some("pipe")).unwrap_err().to_string();
+        assert!(
+            err.contains("ZOOM_PLUGIN_TRANSPORT") && err.contains("tcp"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn port_range_follows_go_plugin() {
+        assert_eq!(port_range(None, None).unwrap(), (0, 0));
+        assert_eq!(
+            port_range(Some("10000"), Some("25000")).unwrap(),
+            (10000, 25000)
+        );
+        let err = port_range(Some("3"), Some("2")).unwrap_err().to_string();
+        assert!(err.contains("greater than PLUGIN_MAX_PORT"), "{err}");
+        let err = port_range(Some("x"), None).unwrap_err().to_string();
+        assert!(err.contains("PLUGIN_MIN_PORT"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn tcp_listens_on_loopback_only() {
+        let listener = Listener::bind(Transport::Tcp).await.unwrap();
+        let address = listener.address();
+        assert_eq!(address.network, "tcp");
+        let addr: SocketAddr = address.address.parse().unwrap();
+        assert!(addr.ip().is_loopback(), "{addr}");
+        assert_ne!(addr.port(), 0);
     }
 }
