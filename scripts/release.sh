@@ -11,10 +11,17 @@
 #
 # Usage:
 #   scripts/release.sh [--out DIR]
-#       cargo build --release, then package it as linux_amd64 into DIR (default: dist/).
+#       build the static linux_amd64 binary (see below), then package it into DIR
+#       (default: dist/).
 #   scripts/release.sh [--out DIR] --platform OS_ARCH --binary PATH
 #       package a binary built elsewhere (e.g. darwin_arm64 from a Mac, windows_amd64 .exe)
 #       without building; SHA256SUMS is rewritten to cover every zip of this version in DIR.
+#
+# The linux_amd64 binary is linked statically against glibc (no dynamic loader, no shared
+# library: it runs on Alpine/musl images, distroless and scratch as well as on any glibc):
+#   RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --target x86_64-unknown-linux-gnu
+# The explicit --target keeps build scripts and proc-macros dynamic, and puts the binary in
+# target/x86_64-unknown-linux-gnu/release/, apart from the everyday builds.
 #
 # Signing SHA256SUMS (terraform-provider-zoom_X.Y.Z_SHA256SUMS.sig) is done by the maintainer
 # with their GPG key; see docs/releasing.md.
@@ -56,10 +63,21 @@ if [ -z "$binary" ]; then
     echo "release.sh: without --binary this builds linux_amd64 and must run on Linux x86_64" >&2
     exit 1
   fi
-  echo "==> cargo build --release --bin $name ($version)"
-  "${CARGO:-cargo}" build --release --bin "$name"
+  triple="x86_64-unknown-linux-gnu"
+  echo "==> static build: cargo build --release --target $triple --bin $name ($version)"
+  RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }-C target-feature=+crt-static" \
+    "${CARGO:-cargo}" build --release --target "$triple" --bin "$name"
   target_dir="${CARGO_TARGET_DIR:-$root/target}"
-  binary="$target_dir/release/$name"
+  binary="$target_dir/$triple/release/$name"
+  # Refuse to package a binary that needs a dynamic loader or a shared library.
+  if command -v readelf >/dev/null 2>&1; then
+    if readelf -lW "$binary" | grep -q 'INTERP' || readelf -dW "$binary" | grep -q '(NEEDED)'; then
+      echo "release.sh: $binary is not static:" >&2
+      readelf -lW "$binary" | grep -A1 INTERP >&2 || true
+      readelf -dW "$binary" | grep NEEDED >&2 || true
+      exit 1
+    fi
+  fi
 fi
 if [ ! -f "$binary" ]; then
   echo "release.sh: no binary at $binary" >&2

