@@ -55,8 +55,16 @@ impl Drop for Plugin {
 
 /// Starts the provider with Terraform's environment; `client_cert` None disables TLS.
 pub fn start(client_cert: Option<&ClientCert>) -> Plugin {
+    start_binary(
+        std::path::Path::new(env!("CARGO_BIN_EXE_terraform-provider-zoom")),
+        client_cert,
+    )
+}
+
+/// [`start`] for another build of the provider (the static release binary, say).
+pub fn start_binary(bin: &std::path::Path, client_cert: Option<&ClientCert>) -> Plugin {
     let dir = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_terraform-provider-zoom"));
+    let mut cmd = Command::new(bin);
     cmd.env(
         "TF_PLUGIN_MAGIC_COOKIE",
         "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2",
