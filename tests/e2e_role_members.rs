@@ -96,8 +96,8 @@ const SPELLINGS: &[(&str, &str)] = &[
     ),
 ];
 
-/// For each spelling: `terraform import` (and, where Terraform has them, an `import {}`
-/// block applied), then an empty plan, and nothing changed in Zoom. Then a real change
+/// For each spelling: `terraform import` (and, where Terraform has them, `import {}` blocks
+/// by ID and by identity, applied), then an empty plan, and nothing changed in Zoom. Then a real change
 /// still plans as one.
 fn imports_plan_empty_whatever_the_spelling(tf: &Terraform, import_blocks: bool) {
     let zoom = zoom(5);
@@ -128,6 +128,21 @@ fn imports_plan_empty_whatever_the_spelling(tf: &Terraform, import_blocks: bool)
         if import_blocks {
             ws.config(&format!(
                 "{}\nimport {{\n  to = zoom_role_members.support\n  id = \"{role}\"\n}}\n",
+                config(&zoom, &role, members)
+            ));
+            let run = ws.apply().ok();
+            assert!(
+                run.stdout()
+                    .contains("1 imported, 0 added, 0 changed, 0 destroyed"),
+                "{what}: {run}"
+            );
+            let plan = ws.run(&["plan", "-no-color", "-input=false", "-detailed-exitcode"]);
+            assert_eq!(plan.code(), 0, "{what}: expected an empty plan: {plan}");
+            ws.run(&["state", "rm", "zoom_role_members.support"]).ok();
+
+            // By resource identity (Terraform 1.12+): the role id.
+            ws.config(&format!(
+                "{}\nimport {{\n  to       = zoom_role_members.support\n  identity = {{ role_id = \"{role}\" }}\n}}\n",
                 config(&zoom, &role, members)
             ));
             let run = ws.apply().ok();

@@ -15,7 +15,7 @@ use super::role::system_role_name;
 use super::role_membership::is_plausible_email;
 use super::ProviderData;
 use crate::tfplugin::{
-    Attribute, Block, Diagnostic, Diagnostics, Plan, Resource, Schema, Type, Value,
+    Attribute, Block, Diagnostic, Diagnostics, IdentitySchema, Plan, Resource, Schema, Type, Value,
 };
 use crate::zoom::{ErrorKind, Member, MemberRef};
 
@@ -393,6 +393,17 @@ impl Resource for RoleMembersResource {
 
     fn generate_config(&self, state: &Value) -> Value {
         generate_config(state)
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(&[(
+            "role_id",
+            "The role's Zoom id: one role, one member list.",
+        )]))
+    }
+
+    fn import_id_from_identity(&self, identity: &Value) -> Option<String> {
+        identity.attr("role_id").as_str().map(str::to_string)
     }
 }
 
