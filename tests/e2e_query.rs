@@ -94,12 +94,18 @@ fn terraform_query_adopts_200_assignments_across_5_roles() {
         required_providers(),
         zoom.provider_block()
     ));
-    ws.file(
-        "adopt.tfquery.hcl",
-        "list \"zoom_role\" \"roles\" {\n  provider = zoom\n}\n\nlist \"zoom_role_membership\" \"all\" {\n  provider         = zoom\n  include_resource = true\n  limit            = 1000\n}\n",
-    );
+    let query = |limit: &str| {
+        format!("list \"zoom_role\" \"roles\" {{\n  provider = zoom\n}}\n\nlist \"zoom_role_membership\" \"all\" {{\n  provider         = zoom\n  include_resource = true\n{limit}}}\n")
+    };
+    ws.file("adopt.tfquery.hcl", &query(""));
     ws.init();
     zoom.reset_stats();
+    // Terraform's default limit (100) would silently adopt half: the provider says so.
+    let run = ws.run(&["query", "-no-color"]).ok();
+    let out = format!("{}{}", run.stdout(), run.stderr());
+    assert!(out.contains("More objects than the list limit"), "{run}");
+    assert!(out.contains("Set limit = 200"), "{run}");
+    ws.file("adopt.tfquery.hcl", &query("  limit            = 1000\n"));
     let run = ws
         .run(&["query", "-no-color", "-generate-config-out=imported.tf"])
         .ok();

@@ -185,6 +185,24 @@ impl ProviderService {
             .ok()
             .filter(|l| *l > 0)
             .unwrap_or(usize::MAX);
+        if found.len() > limit {
+            // Terraform stops reading at the limit, so say it before the results: adopting
+            // the first `limit` objects without a word would leave the rest unmanaged.
+            events.push(pb::list_resource::Event {
+                diagnostic: vec![diag_to_pb(&Diagnostic::warning(
+                    "More objects than the list limit",
+                    format!(
+                        "Found {} {} objects, but the list block's limit (Terraform's default \
+                         is 100) lets only {limit} through, so the rest are not shown or \
+                         written. Set limit = {} (or more) in the list block to get them all.",
+                        found.len(),
+                        req.type_name,
+                        found.len()
+                    ),
+                ))],
+                ..Default::default()
+            });
+        }
         for item in found.into_iter().take(limit) {
             let Some(identity) = entry.identity_data(&item.state) else {
                 continue;
