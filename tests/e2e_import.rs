@@ -1,6 +1,8 @@
 //! Import through real Terraform: `terraform import` with both membership ID forms and a
-//! role id, `import {}` blocks, and `plan -generate-config-out` whose config then applies
-//! with an empty plan after. Each import is followed by an empty plan.
+//! role id, and `import {}` blocks for every resource type with `plan
+//! -generate-config-out`, whose file, untouched, is what a person would write, passes
+//! `terraform fmt -check` and applies (imports only, nothing changed in Zoom). Each import
+//! is followed by an empty plan.
 
 mod support;
 
@@ -38,6 +40,11 @@ resource "zoom_role_membership" "sam" {{
   role_id = zoom_role.support.id
   user_id = "u00002"
 }}
+
+resource "zoom_role_membership" "kim" {{
+  role_id = zoom_role.support.id
+  email   = "User3@EXAMPLE.com"
+}}
 "#,
         required_providers(),
         zoom.provider_block()
@@ -58,6 +65,15 @@ resource "zoom_role_membership" "sam" {{
         "-no-color",
         "zoom_role_membership.sam",
         &format!("{support}/u00002"),
+    ])
+    .ok();
+    // Imported by id, configured by an email in another case than Zoom's: still the same
+    // user, so the plan below is empty.
+    ws.run(&[
+        "import",
+        "-no-color",
+        "zoom_role_membership.kim",
+        &format!("{support}/u00003"),
     ])
     .ok();
     let paul = ws.resource_values("zoom_role_membership.paul").unwrap();
@@ -120,8 +136,8 @@ import {{
 }}
 
 import {{
-  to = zoom_role_membership.paul
-  id = "1/user1@example.com"
+  to = zoom_role.admin
+  id = "1"
 }}
 
 import {{
@@ -131,13 +147,19 @@ import {{
 
 import {{
   to = zoom_role_membership.kim
-  id = "{support}/user3@example.com"
+  id = "{support}/USER3@example.com"
+}}
+
+import {{
+  to = zoom_role_members.admins
+  id = "1"
 }}
 "#,
         required_providers(),
         zoom.provider_block()
     ));
     ws.init();
+    zoom.reset_stats();
     ws.run(&[
         "plan",
         "-no-color",
@@ -146,25 +168,67 @@ import {{
     ])
     .ok();
     let generated = ws.read("generated.tf");
-    assert!(
-        generated.contains("resource \"zoom_role_membership\" \"paul\""),
-        "{generated}"
+    // What a person would write: no ids, no computed values, one way of naming each user.
+    let want = format!(
+        r#"# __generated__ by Terraform
+# Please review these resources and move them into your main configuration files.
+
+# __generated__ by Terraform from "1"
+resource "zoom_role" "admin" {{
+  description = "Admins manage the account."
+  name        = "Admin"
+  privileges  = []
+}}
+
+# __generated__ by Terraform from "1"
+resource "zoom_role_members" "admins" {{
+  members = ["user1@example.com"]
+  role_id = "1"
+}}
+
+# __generated__ by Terraform from "{support}/USER3@example.com"
+resource "zoom_role_membership" "kim" {{
+  email   = "USER3@example.com"
+  role_id = "{support}"
+}}
+
+# __generated__ by Terraform from "{support}/u00002"
+resource "zoom_role_membership" "sam" {{
+  email   = "user2@example.com"
+  role_id = "{support}"
+}}
+
+# __generated__ by Terraform from "{support}"
+resource "zoom_role" "support" {{
+  description = null
+  name        = "Support"
+  privileges  = ["Report:Read", "User:Read"]
+}}
+"#
     );
-    assert!(generated.contains("user_id = \"u00001\""), "{generated}");
-    assert!(
-        generated.contains("email   = \"user1@example.com\""),
-        "{generated}"
+    // Terraform writes the blocks in the order the imports finish.
+    let blocks = |text: &str| {
+        let mut b: Vec<String> = text.split("\n\n").map(|b| b.trim().to_string()).collect();
+        b.sort();
+        b
+    };
+    assert_eq!(
+        blocks(&generated),
+        blocks(&want),
+        "generated.tf:\n{generated}"
     );
+    ws.run(&["fmt", "-check", "-diff", "-no-color"]).ok();
     let run = ws.apply().ok();
     assert!(
         run.stdout()
-            .contains("4 imported, 0 added, 0 changed, 0 destroyed"),
+            .contains("5 imported, 0 added, 0 changed, 0 destroyed"),
         "{run}"
     );
     ws.assert_plan_empty();
     assert_eq!(
-        zoom.role_of("u00003"),
-        support,
-        "import changed nothing in Zoom"
+        zoom.mutations(),
+        Default::default(),
+        "nothing changed in Zoom"
     );
+    assert_eq!(zoom.role_of("u00003"), support);
 }

@@ -1,7 +1,8 @@
 //! Adoption at scale through real Terraform 1.15: import by resource identity (`import {}`
 //! with `identity = {...}`), and `terraform query` finding 200 existing assignments across 5
-//! roles, `-generate-config-out` writing their resource and import blocks, apply importing
-//! them all, and an empty plan after.
+//! roles (and the 5 roles), `-generate-config-out` writing their resource and import blocks,
+//! apply importing them all from the untouched file without one mutating request to Zoom,
+//! and an empty plan after.
 
 mod support;
 
@@ -93,26 +94,55 @@ fn terraform_query_adopts_200_assignments_across_5_roles() {
         required_providers(),
         zoom.provider_block()
     ));
-    ws.file(
-        "adopt.tfquery.hcl",
-        "list \"zoom_role_membership\" \"all\" {\n  provider         = zoom\n  include_resource = true\n  limit            = 1000\n}\n",
-    );
+    let query = |limit: &str| {
+        format!("list \"zoom_role\" \"roles\" {{\n  provider = zoom\n}}\n\nlist \"zoom_role_membership\" \"all\" {{\n  provider         = zoom\n  include_resource = true\n{limit}}}\n")
+    };
+    ws.file("adopt.tfquery.hcl", &query(""));
     ws.init();
+    zoom.reset_stats();
+    // Terraform's default limit (100) would silently adopt half: the provider says so.
+    let run = ws.run(&["query", "-no-color"]).ok();
+    let out = format!("{}{}", run.stdout(), run.stderr());
+    assert!(out.contains("More objects than the list limit"), "{run}");
+    assert!(out.contains("Set limit = 200"), "{run}");
+    ws.file("adopt.tfquery.hcl", &query("  limit            = 1000\n"));
     let run = ws
         .run(&["query", "-no-color", "-generate-config-out=imported.tf"])
         .ok();
     let generated = ws.read("imported.tf");
-    let resources = generated
+    let memberships = generated
         .matches("resource \"zoom_role_membership\"")
         .count();
-    let imports = generated.matches("import {").count();
-    assert_eq!(resources, 200, "{}\n{generated}", run.stdout());
-    assert_eq!(imports, 200);
+    assert_eq!(memberships, 200, "{}\n{generated}", run.stdout());
+    assert_eq!(generated.matches("resource \"zoom_role\"").count(), 5);
+    assert_eq!(generated.matches("import {").count(), 205);
+    // The file is used as Terraform wrote it: only what a person would write in it.
+    assert!(
+        !generated.contains("user_id  ="),
+        "users named once, by email"
+    );
+    assert!(
+        generated.contains(
+            "resource \"zoom_role_membership\" \"all_0\" {\n  provider = zoom\n  email    = \""
+        ),
+        "{generated}"
+    );
+    assert!(
+        !generated.lines().any(|l| l.starts_with("  id ")),
+        "no computed ids in resource blocks: {generated}"
+    );
+    ws.run(&["fmt", "-check", "-diff", "-no-color"]).ok();
+
     let run = ws.apply().ok();
     assert!(
         run.stdout()
-            .contains("200 imported, 0 added, 0 changed, 0 destroyed"),
+            .contains("205 imported, 0 added, 0 changed, 0 destroyed"),
         "{run}"
+    );
+    assert_eq!(
+        zoom.mutations(),
+        Default::default(),
+        "adoption changed nothing in Zoom"
     );
     ws.assert_plan_empty();
 }

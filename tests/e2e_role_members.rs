@@ -1,11 +1,13 @@
 //! zoom_role_members, the authoritative member set, through real Terraform: create, an
-//! outside assignment shows as drift and is removed, import, destroy; and a plan that also
-//! manages the role with zoom_role_membership is refused.
+//! outside assignment shows as drift and is removed, import, destroy; an import plans
+//! empty whether the configuration names the members by id, by email in any case or some
+//! of each (Terraform 1.15 and 1.0.3); and a plan that also manages the role with
+//! zoom_role_membership is refused.
 
 mod support;
 
 use support::sim::{user_id, zoom, Zoom};
-use support::terraform::{required_providers, terraform, Workspace};
+use support::terraform::{required_providers, terraform, terraform_1_0, Terraform, Workspace};
 
 fn config(zoom: &Zoom, role: &str, members: &str) -> String {
     format!(
@@ -79,4 +81,117 @@ fn mixing_with_single_memberships_on_one_role_is_refused() {
         zoom.sim.state().members_of(&role).unwrap().is_empty(),
         "nothing applied"
     );
+}
+
+/// The same three members of a role, as a configuration may spell them.
+const SPELLINGS: &[(&str, &str)] = &[
+    ("ids", "\"u00001\", \"u00002\", \"u00003\""),
+    (
+        "emails, any case",
+        "\"User1@Example.com\", \"user2@example.com\", \"USER3@EXAMPLE.COM\"",
+    ),
+    (
+        "a mix",
+        "\"u00001\", \"User2@example.com\", \"user3@example.com\"",
+    ),
+];
+
+/// For each spelling: `terraform import` (and, where Terraform has them, `import {}` blocks
+/// by ID and by identity, applied), then an empty plan, and nothing changed in Zoom. Then a real change
+/// still plans as one.
+fn imports_plan_empty_whatever_the_spelling(tf: &Terraform, import_blocks: bool) {
+    let zoom = zoom(5);
+    let role = zoom.create_role("Support", &["User:Read"]);
+    zoom.assign(&role, &[user_id(1), user_id(2), user_id(3)]);
+    let ws = Workspace::new(tf);
+    ws.config(&config(&zoom, &role, SPELLINGS[0].1));
+    ws.init();
+    zoom.reset_stats();
+    for (what, members) in SPELLINGS {
+        ws.config(&config(&zoom, &role, members));
+        ws.run(&["import", "-no-color", "zoom_role_members.support", &role])
+            .ok();
+        let state = ws.resource_values("zoom_role_members.support").unwrap();
+        assert_eq!(
+            state["members"],
+            serde_json::json!([
+                "user1@example.com",
+                "user2@example.com",
+                "user3@example.com"
+            ]),
+            "import records Zoom's emails"
+        );
+        let plan = ws.run(&["plan", "-no-color", "-input=false", "-detailed-exitcode"]);
+        assert_eq!(plan.code(), 0, "{what}: expected an empty plan: {plan}");
+        ws.run(&["state", "rm", "zoom_role_members.support"]).ok();
+
+        if import_blocks {
+            ws.config(&format!(
+                "{}\nimport {{\n  to = zoom_role_members.support\n  id = \"{role}\"\n}}\n",
+                config(&zoom, &role, members)
+            ));
+            let run = ws.apply().ok();
+            assert!(
+                run.stdout()
+                    .contains("1 imported, 0 added, 0 changed, 0 destroyed"),
+                "{what}: {run}"
+            );
+            let plan = ws.run(&["plan", "-no-color", "-input=false", "-detailed-exitcode"]);
+            assert_eq!(plan.code(), 0, "{what}: expected an empty plan: {plan}");
+            ws.run(&["state", "rm", "zoom_role_members.support"]).ok();
+
+            // By resource identity (Terraform 1.12+): the role id.
+            ws.config(&format!(
+                "{}\nimport {{\n  to       = zoom_role_members.support\n  identity = {{ role_id = \"{role}\" }}\n}}\n",
+                config(&zoom, &role, members)
+            ));
+            let run = ws.apply().ok();
+            assert!(
+                run.stdout()
+                    .contains("1 imported, 0 added, 0 changed, 0 destroyed"),
+                "{what}: {run}"
+            );
+            let plan = ws.run(&["plan", "-no-color", "-input=false", "-detailed-exitcode"]);
+            assert_eq!(plan.code(), 0, "{what}: expected an empty plan: {plan}");
+            ws.run(&["state", "rm", "zoom_role_members.support"]).ok();
+        }
+    }
+    assert_eq!(
+        zoom.mutations(),
+        Default::default(),
+        "imports and plans change nothing in Zoom"
+    );
+
+    // Spelling aside, a different set of people is still a change.
+    ws.config(&config(&zoom, &role, SPELLINGS[2].1));
+    ws.run(&["import", "-no-color", "zoom_role_members.support", &role])
+        .ok();
+    ws.config(&config(
+        &zoom,
+        &role,
+        &format!("{}, \"u00004\"", SPELLINGS[2].1),
+    ));
+    let plan = ws.plan().ok();
+    assert!(plan.stdout().contains("1 to change"), "{plan}");
+    ws.apply().ok();
+    assert_eq!(zoom.role_of("u00004"), role);
+    let state = ws.resource_values("zoom_role_members.support").unwrap();
+    assert_eq!(
+        state["members"],
+        serde_json::json!(["User2@example.com", "u00001", "u00004", "user3@example.com"]),
+        "after a real change the state spells members as the configuration does"
+    );
+    ws.assert_plan_empty();
+}
+
+#[test]
+fn imports_plan_empty_whatever_the_spelling_terraform_1_15() {
+    let Some(tf) = terraform() else { return };
+    imports_plan_empty_whatever_the_spelling(&tf, true);
+}
+
+#[test]
+fn imports_plan_empty_whatever_the_spelling_terraform_1_0() {
+    let Some(tf) = terraform_1_0() else { return };
+    imports_plan_empty_whatever_the_spelling(&tf, false);
 }

@@ -408,6 +408,20 @@ fn import(id: &str, diags: &mut Diagnostics) -> Option<Value> {
     ]))
 }
 
+// ---- generated configuration (-generate-config-out) --------------------------------------
+
+/// What a person adopting an existing role writes: its name, description and privileges
+/// (adopting a role means managing what it grants), and `type` only when it isn't the
+/// default `common`. The id comes from the import block, not the configuration.
+fn generate_config(state: &Value) -> Value {
+    let mut config = state.clone();
+    config.set_attr("id", Value::Null);
+    if config.attr("type").as_str() == Some("common") {
+        config.set_attr("type", Value::Null);
+    }
+    config
+}
+
 // ---- list (terraform query) ------------------------------------------------------------
 
 fn list_schema() -> Schema {
@@ -504,6 +518,10 @@ impl Resource for RoleResource {
         import(id, diags)
     }
 
+    fn generate_config(&self, state: &Value) -> Value {
+        generate_config(state)
+    }
+
     fn identity_schema(&self) -> Option<IdentitySchema> {
         Some(IdentitySchema::new(&[("id", "The role's Zoom id.")]))
     }
@@ -576,6 +594,31 @@ mod tests {
             Some("Reviewers"),
             "a rename in Zoom shows as drift"
         );
+    }
+
+    #[test]
+    fn generated_config_leaves_out_the_id_and_the_default_type() {
+        let role = Role {
+            id: "r1".into(),
+            name: "Helpdesk".into(),
+            description: Some("First line".into()),
+            privileges: Some(vec!["User:Read".into()]),
+            role_type: Some("common".into()),
+            ..Default::default()
+        };
+        let blank = import("r1", &mut Diagnostics::new()).unwrap();
+        let c = generate_config(&state_from_role(&blank, &role));
+        assert!(c.attr("id").is_null());
+        assert!(c.attr("type").is_null());
+        assert_eq!(c.attr("name").as_str(), Some("Helpdesk"));
+        assert_eq!(c.attr("description").as_str(), Some("First line"));
+        assert_eq!(c.attr("privileges"), &Value::string_set(["User:Read"]));
+        let iq = Role {
+            role_type: Some("iq".into()),
+            ..role
+        };
+        let c = generate_config(&state_from_role(&blank, &iq));
+        assert_eq!(c.attr("type").as_str(), Some("iq"));
     }
 
     #[test]

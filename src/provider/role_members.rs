@@ -15,7 +15,7 @@ use super::role::system_role_name;
 use super::role_membership::is_plausible_email;
 use super::ProviderData;
 use crate::tfplugin::{
-    Attribute, Block, Diagnostic, Diagnostics, Plan, Resource, Schema, Type, Value,
+    Attribute, Block, Diagnostic, Diagnostics, IdentitySchema, Plan, Resource, Schema, Type, Value,
 };
 use crate::zoom::{ErrorKind, Member, MemberRef};
 
@@ -107,6 +107,48 @@ async fn plan(data: &ProviderData, plan: &mut Plan) {
     plan.planned.set_attr("id", role_id.as_str());
     if let Some(conflict) = data.cache.claim_role_mode(&role_id, true) {
         plan.diagnostics.push(conflict.at_attr("role_id"));
+    }
+    if plan.is_update() && plan.prior.attr("role_id").as_str() == Some(role_id.as_str()) {
+        keep_prior_spelling(data, plan, &role_id).await;
+    }
+}
+
+/// When the configuration names the same people as the state, only spelled differently
+/// (ids where the state has emails, emails in another case, some of each), plans no
+/// change: `members` keeps the state's spelling. This is what makes an import plan empty
+/// however the configuration spells its members. Who is who comes from the role's member
+/// list, which the refresh has already read.
+async fn keep_prior_spelling(data: &ProviderData, plan: &mut Plan, role_id: &str) {
+    let prior = plan.prior.attr("members");
+    if plan.planned.attr("members") == prior {
+        return;
+    }
+    let (Some(wanted), Some(held)) = (plan.config.attr("members").as_strings(), prior.as_strings())
+    else {
+        return; // unknown until apply: a real plan
+    };
+    let Ok(ready) = data.ready() else { return };
+    let Ok(Some(current)) = data.cache.role_members(&ready.client, role_id).await else {
+        return; // the refresh reports Zoom's problems; plan what the configuration says
+    };
+    if same_people(current.members(), &wanted, &held) {
+        let prior = prior.clone();
+        plan.planned.set_attr("members", prior);
+    }
+}
+
+/// Whether two member lists name the same members of the role, each entry an id or an
+/// email (any case). An entry that names nobody in the role is a change, never a spelling.
+fn same_people(current: &[Member], a: &[String], b: &[String]) -> bool {
+    let who = |entries: &[String]| -> Option<std::collections::BTreeSet<usize>> {
+        entries
+            .iter()
+            .map(|e| current.iter().position(|m| matches(m, e)))
+            .collect()
+    };
+    match (who(a), who(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
     }
 }
 
@@ -287,6 +329,19 @@ fn import(id: &str, diags: &mut Diagnostics) -> Option<Value> {
     ]))
 }
 
+// ---- generated configuration (-generate-config-out) --------------------------------------
+
+/// What a person writes for an existing member list: the role and its members as the
+/// state spells them, which after an import is by email (by id for a member Zoom gives no
+/// email).
+fn generate_config(state: &Value) -> Value {
+    Value::object([
+        ("id", Value::Null),
+        ("role_id", state.attr("role_id").clone()),
+        ("members", state.attr("members").clone()),
+    ])
+}
+
 #[async_trait]
 impl Resource for RoleMembersResource {
     fn type_name(&self) -> &'static str {
@@ -335,6 +390,21 @@ impl Resource for RoleMembersResource {
     async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
         import(id, diags)
     }
+
+    fn generate_config(&self, state: &Value) -> Value {
+        generate_config(state)
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(&[(
+            "role_id",
+            "The role's Zoom id: one role, one member list.",
+        )]))
+    }
+
+    fn import_id_from_identity(&self, identity: &Value) -> Option<String> {
+        identity.attr("role_id").as_str().map(str::to_string)
+    }
 }
 
 #[cfg(test)]
@@ -376,6 +446,50 @@ mod tests {
         assert!(validate(&cfg("2", &[])).has_errors());
         assert!(validate(&cfg("r1", &["a b"])).has_errors());
         assert!(validate(&cfg("r1", &["a@b"])).has_errors());
+    }
+
+    #[test]
+    fn same_people_whatever_the_spelling() {
+        let current = vec![
+            member("u1", "paul@example.com"),
+            member("u2", "ann@example.com"),
+        ];
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let emails = s(&["paul@example.com", "ann@example.com"]);
+        assert!(same_people(&current, &s(&["u1", "u2"]), &emails));
+        assert!(same_people(
+            &current,
+            &s(&["PAUL@Example.com", "u2"]),
+            &emails
+        ));
+        assert!(same_people(
+            &current,
+            &s(&["u1", "paul@example.com", "u2"]),
+            &emails
+        ));
+        assert!(!same_people(&current, &s(&["u1"]), &emails), "one fewer");
+        assert!(
+            !same_people(&current, &s(&["u1", "u2", "u3"]), &emails),
+            "someone not in the role is an addition"
+        );
+        assert!(!same_people(
+            &current,
+            &s(&["u1", "u2"]),
+            &s(&["u1", "gone@example.com"])
+        ));
+    }
+
+    #[test]
+    fn generated_config_is_the_role_and_its_members() {
+        let state = Value::object([
+            ("id", Value::from("r1")),
+            ("role_id", Value::from("r1")),
+            ("members", Value::string_set(["paul@example.com"])),
+        ]);
+        let c = generate_config(&state);
+        assert!(c.attr("id").is_null());
+        assert_eq!(c.attr("role_id").as_str(), Some("r1"));
+        assert_eq!(c.attr("members"), state.attr("members"));
     }
 
     #[test]

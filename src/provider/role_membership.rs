@@ -61,7 +61,7 @@ pub fn schema() -> Schema {
                     .computed()
                     .use_state_for_unknown()
                     .requires_replace()
-                    .describe("The user's email, compared without regard to case; state keeps your spelling. Set this or `user_id`; the other is filled in. Naming another user replaces the membership; changing only the case does not."),
+                    .describe("The user's email, compared without regard to case: a spelling that differs only in case from the state's plans no change, and the state keeps the spelling it was created or imported with. Set this or `user_id`; the other is filled in. Naming another user replaces the membership."),
             ],
         ),
     )
@@ -177,16 +177,16 @@ async fn plan(data: &ProviderData, plan: &mut Plan) {
     if plan.is_destroy() {
         return;
     }
-    // An email that differs only in case names the same user: update state, don't replace.
+    // An email that differs only in case names the same user: no change at all, the state
+    // keeps its spelling (so an import plans empty whatever case the configuration uses).
     if plan.is_update() {
-        let same_email = match (
-            plan.planned.attr("email").as_str(),
-            plan.prior.attr("email").as_str(),
-        ) {
+        let prior_email = plan.prior.attr("email").clone();
+        let same_email = match (plan.planned.attr("email").as_str(), prior_email.as_str()) {
             (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
             _ => false,
         };
         if same_email {
+            plan.planned.set_attr("email", prior_email);
             plan.requires_replace
                 .retain(|p| *p != AttrPath::attr("email"));
         }
@@ -585,6 +585,25 @@ fn import(id: &str, diags: &mut Diagnostics) -> Option<Value> {
     ]))
 }
 
+// ---- generated configuration (-generate-config-out) --------------------------------------
+
+/// What a person writes for an existing membership: the role and the user, by email
+/// because people read it in reviews (by id only when Zoom has no email for the user).
+/// Never both: they would have to be kept in agreement by hand.
+fn generate_config(state: &Value) -> Value {
+    let email = state.attr("email").as_str().filter(|e| !e.is_empty());
+    let (user_id, email) = match email {
+        Some(e) => (Value::Null, Value::from(e)),
+        None => (state.attr("user_id").clone(), Value::Null),
+    };
+    Value::object([
+        ("id", Value::Null),
+        ("role_id", state.attr("role_id").clone()),
+        ("user_id", user_id),
+        ("email", email),
+    ])
+}
+
 // ---- list (terraform query) ------------------------------------------------------------
 
 fn list_schema() -> Schema {
@@ -698,6 +717,10 @@ impl Resource for MembershipResource {
         import(id, diags)
     }
 
+    fn generate_config(&self, state: &Value) -> Value {
+        generate_config(state)
+    }
+
     fn identity_schema(&self) -> Option<IdentitySchema> {
         Some(IdentitySchema::new(&[
             ("role_id", "The role's Zoom id."),
@@ -807,6 +830,25 @@ mod tests {
                 (got, want) => panic!("{id}: got {got:?}, want {want:?}"),
             }
         }
+    }
+
+    #[test]
+    fn generated_config_names_the_user_by_email_or_else_id() {
+        let state = |email: Value| {
+            Value::object([
+                ("id", Value::from("1/u1")),
+                ("role_id", Value::from("1")),
+                ("user_id", Value::from("u1")),
+                ("email", email),
+            ])
+        };
+        let c = generate_config(&state("paul@example.com".into()));
+        assert_eq!(
+            c,
+            config("1".into(), Value::Null, "paul@example.com".into())
+        );
+        let c = generate_config(&state("".into()));
+        assert_eq!(c, config("1".into(), "u1".into(), Value::Null));
     }
 
     #[test]

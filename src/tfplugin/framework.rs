@@ -108,6 +108,15 @@ pub trait Resource: Send + Sync + 'static {
     /// Turns an import ID into a state that [`Resource::read`] can complete.
     async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value>;
 
+    /// The configuration a person would write for an existing object, from its state
+    /// (protocol 6.10, GenerateResourceConfig): what `terraform query
+    /// -generate-config-out` and `plan -generate-config-out` write into the resource
+    /// block. Attributes left null are not written. The default keeps every attribute a
+    /// configuration may set; the framework nulls computed-only ones whatever this returns.
+    fn generate_config(&self, state: &Value) -> Value {
+        state.clone()
+    }
+
     /// The resource identity (protocol 6.9): attributes of the state that name the remote
     /// object. The framework derives each identity from the state by these names.
     fn identity_schema(&self) -> Option<IdentitySchema> {
@@ -154,6 +163,18 @@ pub trait DataSource: Send + Sync + 'static {
 
     /// Reads the data; the result must have every attribute known.
     async fn read(&self, config: &Value, diags: &mut Diagnostics) -> Option<Value>;
+}
+
+/// The configuration [`Resource::generate_config`] proposes for `state`, made valid for
+/// `schema`: attributes a configuration can't set (computed only) are null.
+pub(crate) fn generated_config(schema: &Schema, resource: &dyn Resource, state: &Value) -> Value {
+    let mut config = resource.generate_config(state);
+    for a in &schema.block.attributes {
+        if a.computed && !a.optional && !a.required {
+            config.set_attr(&a.name, Value::Null);
+        }
+    }
+    config
 }
 
 /// Terraform's proposed new state turned into a first plan, by the rules every resource

@@ -13,7 +13,7 @@ use tonic::{Request, Response, Status, Streaming};
 use tracing::Instrument as _;
 
 use super::diag::{AttrPath, Diagnostic, Diagnostics, PathStep, Severity};
-use super::framework::{initial_plan, DataSource, Provider, Resource};
+use super::framework::{generated_config, initial_plan, DataSource, Provider, Resource};
 use super::proto::tfplugin6 as pb;
 use super::schema::{Attribute, Block, IdentitySchema, Nesting, Schema};
 use super::value::{self, Type, Value};
@@ -185,6 +185,24 @@ impl ProviderService {
             .ok()
             .filter(|l| *l > 0)
             .unwrap_or(usize::MAX);
+        if found.len() > limit {
+            // Terraform stops reading at the limit, so say it before the results: adopting
+            // the first `limit` objects without a word would leave the rest unmanaged.
+            events.push(pb::list_resource::Event {
+                diagnostic: vec![diag_to_pb(&Diagnostic::warning(
+                    "More objects than the list limit",
+                    format!(
+                        "Found {} {} objects, but the list block's limit (Terraform's default \
+                         is 100) lets only {limit} through, so the rest are not shown or \
+                         written. Set limit = {} (or more) in the list block to get them all.",
+                        found.len(),
+                        req.type_name,
+                        found.len()
+                    ),
+                ))],
+                ..Default::default()
+            });
+        }
         for item in found.into_iter().take(limit) {
             let Some(identity) = entry.identity_data(&item.state) else {
                 continue;
@@ -904,11 +922,37 @@ impl pb::provider_server::Provider for ProviderService {
 
     async fn generate_resource_config(
         &self,
-        _: Request<pb::generate_resource_config::Request>,
+        req: Request<pb::generate_resource_config::Request>,
     ) -> Result<Response<pb::generate_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let entry = try_diags!(self.resource(&req.type_name), generate_resource_config);
+        let state = try_diags!(
+            decode(&entry.ty, req.state.as_ref(), "state"),
+            generate_resource_config
+        );
+        let mut diags = Diagnostics::new();
+        if state.is_null() {
+            diags.push(Diagnostic::error(
+                "No object to write configuration for",
+                format!(
+                    "Terraform asked for the configuration of a {} without its state. With \
+                     `terraform query`, set include_resource = true in the list block (or use \
+                     -generate-config-out, which sets it).",
+                    req.type_name
+                ),
+            ));
+        }
+        let config = if diags.has_errors() {
+            None
+        } else {
+            let config = generated_config(&entry.schema, entry.imp.as_ref(), &state);
+            check_known(&config, "generated configuration", &mut diags)
+                .then(|| encode(&entry.ty, &config))
+                .flatten()
+        };
         Ok(Response::new(pb::generate_resource_config::Response {
-            config: None,
-            diagnostics: unsupported("GenerateResourceConfig"),
+            config,
+            diagnostics: diags_to_pb(&diags),
         }))
     }
 
@@ -1141,7 +1185,9 @@ fn capabilities() -> pb::ServerCapabilities {
         plan_destroy: true,
         get_provider_schema_optional: false,
         move_resource_state: false,
-        generate_resource_config: false,
+        // Terraform 1.14+ asks for the configuration it writes with -generate-config-out;
+        // older versions don't read this field and never call it.
+        generate_resource_config: true,
     }
 }
 
@@ -1356,7 +1402,9 @@ mod tests {
             .await
             .unwrap()
             .into_inner();
-        assert!(r.server_capabilities.unwrap().plan_destroy);
+        let caps = r.server_capabilities.unwrap();
+        assert!(caps.plan_destroy);
+        assert!(caps.generate_resource_config);
         let attr = &r.resource_schemas["test_slow"]
             .block
             .as_ref()
@@ -1364,5 +1412,33 @@ mod tests {
             .attributes[0];
         assert_eq!(attr.r#type, b"\"string\"");
         assert!(attr.computed);
+    }
+
+    #[tokio::test]
+    async fn generated_config_leaves_out_computed_only_attributes_and_needs_a_state() {
+        let svc = service();
+        let r = svc
+            .generate_resource_config(Request::new(pb::generate_resource_config::Request {
+                type_name: "test_slow".into(),
+                state: dv(&Value::object([("id", Value::from("x"))])),
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+        let ty = Type::object([("id", Type::String)]);
+        let config = value::decode(&ty, &r.config.unwrap().msgpack, &[]).unwrap();
+        assert_eq!(config, Value::object([("id", Value::Null)]));
+
+        let r = svc
+            .generate_resource_config(Request::new(pb::generate_resource_config::Request {
+                type_name: "test_slow".into(),
+                state: None,
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(r.config.is_none());
+        assert!(r.diagnostics[0].detail.contains("include_resource"));
     }
 }

@@ -76,6 +76,17 @@ impl Zoom {
     pub fn reset_stats(&self) {
         self.sim.reset_stats();
     }
+
+    /// Requests since the last reset that could change something in Zoom (every method but
+    /// GET; the token endpoint aside), as `route key -> count`. Empty when nothing changed.
+    pub fn mutations(&self) -> std::collections::BTreeMap<String, u64> {
+        self.sim
+            .stats()
+            .by_route
+            .into_iter()
+            .filter(|(route, _)| !route.starts_with("GET ") && route != "POST /oauth/token")
+            .collect()
+    }
 }
 
 /// Changes made "outside Terraform": straight calls to the simulator's Zoom API, as an
