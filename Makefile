@@ -33,11 +33,11 @@ docs:
 docs-check:
 	$(CARGO) test --quiet --test docs
 
-## Benchmarks against zoom-sim; figures go to docs/performance.md by hand, with this command.
+## Benchmarks against zoom-sim; figures go to dev-docs/performance.md by hand, with this command.
 bench: tools
 	./scripts/bench.sh
 
-## Registry artifacts for linux_amd64 in dist/: zip, manifest, SHA256SUMS (docs/releasing.md).
+## Registry artifacts for linux_amd64 in dist/: zip, manifest, SHA256SUMS (dev-docs/releasing.md).
 release:
 	./scripts/release.sh
 

@@ -17,7 +17,7 @@
 #       without building; SHA256SUMS is rewritten to cover every zip of this version in DIR.
 #
 # Signing SHA256SUMS (terraform-provider-zoom_X.Y.Z_SHA256SUMS.sig) is done by the maintainer
-# with their GPG key; see docs/releasing.md.
+# with their GPG key; see dev-docs/releasing.md.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -115,4 +115,4 @@ JSON
 echo "==> $out/$manifest"
 echo "==> $out/$sums"
 sed 's/^/    /' "$out/$sums"
-echo "Sign it with your key: gpg --detach-sign $out/$sums  (see docs/releasing.md)"
+echo "Sign it with your key: gpg --detach-sign $out/$sums  (see dev-docs/releasing.md)"
