@@ -15,9 +15,13 @@
 #   scripts/release.sh [--out DIR] --platform OS_ARCH --binary PATH
 #       package a binary built elsewhere (e.g. darwin_arm64 from a Mac, windows_amd64 .exe)
 #       without building; SHA256SUMS is rewritten to cover every zip of this version in DIR.
+#   scripts/release.sh [--out DIR] --sums-only
+#       build and zip nothing: write the manifest and SHA256SUMS over the zips of this
+#       version already in DIR (zips gathered from other machines, as the release workflow
+#       does); fails when DIR holds none.
 #
-# Signing SHA256SUMS (terraform-provider-zoom_X.Y.Z_SHA256SUMS.sig) is done by the maintainer
-# with their GPG key; see dev-docs/releasing.md.
+# Signing SHA256SUMS (terraform-provider-zoom_X.Y.Z_SHA256SUMS.sig) is done by the release
+# workflow (.github/workflows/release.yml) or a maintainer; see dev-docs/releasing.md.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -25,7 +29,8 @@ cd "$root"
 out="$root/dist"
 platform=""
 binary=""
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
+sums_only=""
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="${2:?--out needs a directory}"; shift 2 ;;
@@ -34,6 +39,7 @@ while [ $# -gt 0 ]; do
     --platform=*) platform="${1#--platform=}"; shift ;;
     --binary) binary="${2:?--binary needs a path}"; shift 2 ;;
     --binary=*) binary="${1#--binary=}"; shift ;;
+    --sums-only) sums_only=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "release.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -42,12 +48,54 @@ if { [ -n "$platform" ] && [ -z "$binary" ]; } || { [ -z "$platform" ] && [ -n "
   echo "release.sh: --platform and --binary go together" >&2
   exit 2
 fi
+if [ -n "$sums_only" ] && [ -n "$binary" ]; then
+  echo "release.sh: --sums-only packages nothing; it can't take --platform or --binary" >&2
+  exit 2
+fi
 
 name="terraform-provider-zoom"
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)"
 if ! [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
   echo "release.sh: Cargo.toml version '$version' is not X.Y.Z" >&2
   exit 1
+fi
+
+manifest="${name}_${version}_manifest.json"
+sums="${name}_${version}_SHA256SUMS"
+
+# The manifest, then SHA256SUMS over every zip of this version in $out (other platforms
+# packaged with --binary or gathered from elsewhere, too) and the manifest, in name order;
+# two spaces between hash and name, as sha256sum writes them.
+write_manifest_and_sums() {
+  (
+    cd "$out"
+    shopt -s nullglob
+    zips=("${name}_${version}"_*.zip)
+    if [ ${#zips[@]} -eq 0 ]; then
+      echo "release.sh: no ${name}_${version}_*.zip in $out" >&2
+      exit 1
+    fi
+    cat > "$manifest" <<'JSON'
+{
+  "version": 1,
+  "metadata": {
+    "protocol_versions": ["6.0"]
+  }
+}
+JSON
+    LC_ALL=C sha256sum "${zips[@]}" "$manifest" | LC_ALL=C sort -k 2 > "$sums.tmp"
+    mv "$sums.tmp" "$sums"
+  )
+  echo "==> $out/$manifest"
+  echo "==> $out/$sums"
+  sed 's/^/    /' "$out/$sums"
+}
+
+if [ -n "$sums_only" ]; then
+  mkdir -p "$out"
+  out="$(cd "$out" && pwd)"
+  write_manifest_and_sums
+  exit 0
 fi
 
 if [ -z "$binary" ]; then
@@ -74,8 +122,6 @@ esac
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 zip="${name}_${version}_${platform}.zip"
-manifest="${name}_${version}_manifest.json"
-sums="${name}_${version}_SHA256SUMS"
 
 echo "==> $out/$zip"
 python3 - "$binary" "$member" "$out/$zip" <<'PY'
@@ -93,26 +139,5 @@ with zipfile.ZipFile(tmp, "w") as z:
 os.replace(tmp, dest)
 PY
 
-cat > "$out/$manifest" <<'JSON'
-{
-  "version": 1,
-  "metadata": {
-    "protocol_versions": ["6.0"]
-  }
-}
-JSON
-
-# Every zip of this version in DIR (other platforms packaged with --binary, too), then the
-# manifest, in name order; two spaces between hash and name, as sha256sum writes them.
-(
-  cd "$out"
-  shopt -s nullglob
-  files=("${name}_${version}"_*.zip "$manifest")
-  LC_ALL=C sha256sum "${files[@]}" | LC_ALL=C sort -k 2 > "$sums.tmp"
-  mv "$sums.tmp" "$sums"
-)
-
-echo "==> $out/$manifest"
-echo "==> $out/$sums"
-sed 's/^/    /' "$out/$sums"
+write_manifest_and_sums
 echo "Sign it with your key: gpg --detach-sign $out/$sums  (see dev-docs/releasing.md)"
