@@ -624,10 +624,16 @@ fn conventional_example_names() {
     }
 }
 
-/// What in the `docs/` directory under `root` the registry would not publish, or would
-/// publish without a title: files in `docs/` other than `index.md`, directories other than
-/// [`REGISTRY_DIRS`], anything in them that is not a `.md` page, and pages without a front
-/// matter naming a `page_title`.
+/// Whether a page starts with a front matter naming a `page_title`, as the registry wants.
+fn has_title(text: &str) -> bool {
+    text.strip_prefix("---\n")
+        .and_then(|rest| rest.split_once("\n---\n"))
+        .is_some_and(|(front, _)| front.lines().any(|l| l.starts_with("page_title:")))
+}
+
+/// What in the `docs/` directory under `root` the registry would not publish: files in
+/// `docs/` other than `index.md`, directories other than [`REGISTRY_DIRS`], and anything in
+/// them that is not a `.md` page.
 fn layout_problems(root: &Path) -> Vec<String> {
     let docs = root.join("docs");
     let mut problems = Vec::new();
@@ -643,10 +649,9 @@ fn layout_problems(root: &Path) -> Vec<String> {
         v.sort();
         v
     };
-    let mut pages = Vec::new();
     for (name, is_dir) in entries(&docs) {
         match (name.as_str(), is_dir) {
-            ("index.md", false) => pages.push(format!("docs/{name}")),
+            ("index.md", false) => {}
             (dir, true) if REGISTRY_DIRS.contains(&dir) => {
                 for (inner, inner_is_dir) in entries(&docs.join(dir)) {
                     let path = format!("docs/{dir}/{inner}");
@@ -654,8 +659,6 @@ fn layout_problems(root: &Path) -> Vec<String> {
                         problems.push(format!(
                             "{path}: the registry publishes only .md pages in docs/{dir}/"
                         ));
-                    } else {
-                        pages.push(path);
                     }
                 }
             }
@@ -670,25 +673,19 @@ fn layout_problems(root: &Path) -> Vec<String> {
             )),
         }
     }
-    for page in pages {
-        let text = std::fs::read_to_string(root.join(&page)).unwrap_or_default();
-        let front = text
-            .strip_prefix("---\n")
-            .and_then(|rest| rest.split_once("\n---\n"))
-            .map(|(front, _)| front);
-        match front {
-            Some(front) if front.lines().any(|l| l.starts_with("page_title:")) => {}
-            _ => problems.push(format!(
-                "{page}: no front matter with a page_title (`---` lines at the top)"
-            )),
-        }
-    }
     problems
 }
 
 #[test]
 fn docs_follow_the_registry_layout() {
-    let problems = layout_problems(root());
+    let mut problems = layout_problems(root());
+    // Pages as rendered, not as on disk: `make docs` may be writing them meanwhile.
+    for page in render_all().iter().filter(|p| !has_title(&p.content)) {
+        problems.push(format!(
+            "{}: no front matter with a page_title (`---` lines at the top of its template)",
+            page.path
+        ));
+    }
     assert!(
         problems.is_empty(),
         "docs/ is not what the registry publishes:\n  {}",
@@ -705,14 +702,17 @@ fn layout_check_finds_a_stray_file() {
     let page = "---\npage_title: \"x\"\n---\n\n# x\n";
     std::fs::write(docs.join("index.md"), page).unwrap();
     std::fs::write(docs.join("guides/ok.md"), page).unwrap();
-    std::fs::write(docs.join("guides/untitled.md"), "# no front matter\n").unwrap();
+    std::fs::write(docs.join("guides/notes.txt"), "x\n").unwrap();
     std::fs::write(docs.join("performance.md"), page).unwrap();
     let problems = layout_problems(dir.path());
     let named = |p: &str| problems.iter().any(|m| m.starts_with(p));
     assert!(named("docs/performance.md:"), "{problems:?}");
     assert!(named("docs/notes/:"), "{problems:?}");
-    assert!(named("docs/guides/untitled.md:"), "{problems:?}");
+    assert!(named("docs/guides/notes.txt:"), "{problems:?}");
     assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(has_title(page));
+    assert!(!has_title("# no front matter\n"));
+    assert!(!has_title("---\ndescription: x\n---\n"));
 }
 
 /// The targets of the Markdown links `[text](target)` in `text` (not images' sources
@@ -840,19 +840,25 @@ fn named_doc_and_example_paths_exist() {
         ".github",
         ".ci",
         "dev-docs",
-        "docs",
         "docs-templates",
         "examples",
     ] {
         files.extend(files_under(dir));
     }
-    let mut missing = BTreeSet::new();
     // This file names wrong paths on purpose, to test the checks.
-    for file in files.iter().filter(|f| *f != "tests/docs.rs") {
-        let Ok(text) = std::fs::read_to_string(root().join(file)) else {
-            continue; // not text
-        };
-        for path in mentioned_paths(&text) {
+    let mut texts: Vec<(String, String)> = files
+        .into_iter()
+        .filter(|f| f != "tests/docs.rs")
+        .filter_map(|f| {
+            let text = std::fs::read_to_string(root().join(&f)).ok()?; // None: not text
+            Some((f, text))
+        })
+        .collect();
+    // docs/ as rendered: `make docs` may be writing it meanwhile.
+    texts.extend(render_all().into_iter().map(|p| (p.path, p.content)));
+    let mut missing = BTreeSet::new();
+    for (file, text) in &texts {
+        for path in mentioned_paths(text) {
             if !root().join(&path).exists() {
                 missing.insert(format!("{file} names {path}, which does not exist"));
             }
