@@ -33,10 +33,12 @@
 //! (`examples/resources/<type>/resource.tf`, `import.sh`, `import-by-string-id.tf`,
 //! `import-by-identity.tf`; `examples/data-sources/<type>/data-source.tf`;
 //! `examples/list-resources/<type>/list-resource*.tfquery.hcl`), each shown on its type's
-//! page, and every `.tf` file under `examples/` left unchanged by `terraform fmt`. Relative
-//! links in README.md, CHANGELOG.md, `dev-docs/` and `docs/`, and every path under `docs/`,
-//! `dev-docs/`, `docs-templates/` or `examples/` named in the repository's sources,
-//! scripts and docs, must lead to a file that exists.
+//! page, and every `.tf` and `.tfquery.hcl` file under `examples/` left unchanged by
+//! `terraform fmt`. Relative links in README.md, CHANGELOG.md, `dev-docs/` and `docs/`, and
+//! every path under `docs/`, `dev-docs/`, `docs-templates/` or `examples/` named in the
+//! repository's sources, scripts and docs, must lead to a file that exists. The checks of
+//! `docs/` read pages as rendered, not from disk, so they agree with `make docs` while it
+//! writes.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
