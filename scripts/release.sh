@@ -10,18 +10,18 @@
 # Needs only bash, cargo, python3 (zipfile) and coreutils (sha256sum).
 #
 # Usage:
+#   scripts/release.sh [--out DIR] --sums-only
+#       build and zip nothing: write the manifest and SHA256SUMS over the zips of this
+#       version already in DIR (zips gathered from other machines, as the release workflow
+#       does); fails when DIR holds none.
 #   scripts/release.sh [--out DIR]
 #       cargo build --release, then package it as linux_amd64 into DIR (default: dist/).
 #   scripts/release.sh [--out DIR] --platform OS_ARCH --binary PATH
 #       package a binary built elsewhere (e.g. darwin_arm64 from a Mac, windows_amd64 .exe)
 #       without building; SHA256SUMS is rewritten to cover every zip of this version in DIR.
-#   scripts/release.sh [--out DIR] --sums-only
-#       build and zip nothing: write the manifest and SHA256SUMS over the zips of this
-#       version already in DIR (zips gathered from other machines, as the release workflow
-#       does); fails when DIR holds none.
 #
-# Signing SHA256SUMS (terraform-provider-zoom_X.Y.Z_SHA256SUMS.sig) is done by the release
-# workflow (.github/workflows/release.yml) or a maintainer; see dev-docs/releasing.md.
+# Signing SHA256SUMS (terraform-provider-zoom_X.Y.Z_SHA256SUMS.sig) is done by the maintainer
+# with their GPG key, or by .github/workflows/release.yml; see dev-docs/releasing.md.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -30,7 +30,8 @@ out="$root/dist"
 platform=""
 binary=""
 sums_only=""
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
+# The comment block above, however long it grows.
+usage() { sed -n '2,/^set -euo pipefail/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="${2:?--out needs a directory}"; shift 2 ;;
