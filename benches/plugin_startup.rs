@@ -1,6 +1,6 @@
 //! Plugin start-up figures (a benchmark, not a test): the release binary's size, the time
 //! from process start to the handshake line, and resident memory after GetProviderSchema.
-//! Run with `cargo bench --bench plugin_startup`; the figures go to docs/performance.md.
+//! Run with `cargo bench --bench plugin_startup`; the figures go to dev-docs/performance.md.
 //!
 //! It measures cargo's release binary (dynamically linked) and, when it has been built
 //! (`make release`), the static one release.sh packages, in alternating runs so both see

@@ -10,6 +10,10 @@
 # Needs only bash, cargo, python3 (zipfile) and coreutils (sha256sum).
 #
 # Usage:
+#   scripts/release.sh [--out DIR] --sums-only
+#       build and zip nothing: write the manifest and SHA256SUMS over the zips of this
+#       version already in DIR (zips gathered from other machines, as the release workflow
+#       does); fails when DIR holds none.
 #   scripts/release.sh [--out DIR]
 #       build the static linux_amd64 binary (see below), then package it into DIR
 #       (default: dist/).
@@ -24,7 +28,7 @@
 # target/x86_64-unknown-linux-gnu/release/, apart from the everyday builds.
 #
 # Signing SHA256SUMS (terraform-provider-zoom_X.Y.Z_SHA256SUMS.sig) is done by the maintainer
-# with their GPG key; see docs/releasing.md.
+# with their GPG key, or by .github/workflows/release.yml; see dev-docs/releasing.md.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -32,7 +36,9 @@ cd "$root"
 out="$root/dist"
 platform=""
 binary=""
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
+sums_only=""
+# The comment block above, however long it grows.
+usage() { sed -n '2,/^set -euo pipefail/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="${2:?--out needs a directory}"; shift 2 ;;
@@ -41,6 +47,7 @@ while [ $# -gt 0 ]; do
     --platform=*) platform="${1#--platform=}"; shift ;;
     --binary) binary="${2:?--binary needs a path}"; shift 2 ;;
     --binary=*) binary="${1#--binary=}"; shift ;;
+    --sums-only) sums_only=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "release.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -49,12 +56,54 @@ if { [ -n "$platform" ] && [ -z "$binary" ]; } || { [ -z "$platform" ] && [ -n "
   echo "release.sh: --platform and --binary go together" >&2
   exit 2
 fi
+if [ -n "$sums_only" ] && [ -n "$binary" ]; then
+  echo "release.sh: --sums-only packages nothing; it can't take --platform or --binary" >&2
+  exit 2
+fi
 
 name="terraform-provider-zoom"
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)"
 if ! [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
   echo "release.sh: Cargo.toml version '$version' is not X.Y.Z" >&2
   exit 1
+fi
+
+manifest="${name}_${version}_manifest.json"
+sums="${name}_${version}_SHA256SUMS"
+
+# The manifest, then SHA256SUMS over every zip of this version in $out (other platforms
+# packaged with --binary or gathered from elsewhere, too) and the manifest, in name order;
+# two spaces between hash and name, as sha256sum writes them.
+write_manifest_and_sums() {
+  (
+    cd "$out"
+    shopt -s nullglob
+    zips=("${name}_${version}"_*.zip)
+    if [ ${#zips[@]} -eq 0 ]; then
+      echo "release.sh: no ${name}_${version}_*.zip in $out" >&2
+      exit 1
+    fi
+    cat > "$manifest" <<'JSON'
+{
+  "version": 1,
+  "metadata": {
+    "protocol_versions": ["6.0"]
+  }
+}
+JSON
+    LC_ALL=C sha256sum "${zips[@]}" "$manifest" | LC_ALL=C sort -k 2 > "$sums.tmp"
+    mv "$sums.tmp" "$sums"
+  )
+  echo "==> $out/$manifest"
+  echo "==> $out/$sums"
+  sed 's/^/    /' "$out/$sums"
+}
+
+if [ -n "$sums_only" ]; then
+  mkdir -p "$out"
+  out="$(cd "$out" && pwd)"
+  write_manifest_and_sums
+  exit 0
 fi
 
 if [ -z "$binary" ]; then
@@ -92,8 +141,6 @@ esac
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 zip="${name}_${version}_${platform}.zip"
-manifest="${name}_${version}_manifest.json"
-sums="${name}_${version}_SHA256SUMS"
 
 echo "==> $out/$zip"
 python3 - "$binary" "$member" "$out/$zip" <<'PY'
@@ -111,26 +158,5 @@ with zipfile.ZipFile(tmp, "w") as z:
 os.replace(tmp, dest)
 PY
 
-cat > "$out/$manifest" <<'JSON'
-{
-  "version": 1,
-  "metadata": {
-    "protocol_versions": ["6.0"]
-  }
-}
-JSON
-
-# Every zip of this version in DIR (other platforms packaged with --binary, too), then the
-# manifest, in name order; two spaces between hash and name, as sha256sum writes them.
-(
-  cd "$out"
-  shopt -s nullglob
-  files=("${name}_${version}"_*.zip "$manifest")
-  LC_ALL=C sha256sum "${files[@]}" | LC_ALL=C sort -k 2 > "$sums.tmp"
-  mv "$sums.tmp" "$sums"
-)
-
-echo "==> $out/$manifest"
-echo "==> $out/$sums"
-sed 's/^/    /' "$out/$sums"
-echo "Sign it with your key: gpg --detach-sign $out/$sums  (see docs/releasing.md)"
+write_manifest_and_sums
+echo "Sign it with your key: gpg --detach-sign $out/$sums  (see dev-docs/releasing.md)"

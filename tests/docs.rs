@@ -1,7 +1,9 @@
-//! The provider's documentation: this file owns `docs/index.md`, `docs/resources/*.md` and
-//! `docs/data-sources/*.md`, rendered from three sources: the schemas the provider serves
-//! (`ZoomProvider`), the Terraform files under `examples/`, and the prose templates under
-//! `docs-templates/`.
+//! The provider's documentation: this file owns `docs/`, rendered from three sources: the
+//! schemas the provider serves (`ZoomProvider`), the Terraform files under `examples/`, and
+//! the prose templates under `docs-templates/`. Developer documentation (the simulator,
+//! performance figures, releasing) lives in `dev-docs/`, written by hand: the Terraform
+//! Registry publishes only `docs/index.md` and its known subfolders, and would drop the
+//! rest.
 //!
 //! `cargo test` checks that the files in `docs/` are exactly what would be rendered and
 //! fails naming each stale file; `UPDATE_DOCS=1 cargo test --test docs` (`make docs`)
@@ -10,7 +12,10 @@
 //! Pages: `docs-templates/index.md.tmpl` becomes `docs/index.md` (about the provider
 //! block), and each resource `zoom_NAME` needs `docs-templates/resources/NAME.md.tmpl`,
 //! which becomes `docs/resources/NAME.md`; each data source `zoom_NAME` likewise needs
-//! `docs-templates/data-sources/NAME.md.tmpl`, which becomes `docs/data-sources/NAME.md`.
+//! `docs-templates/data-sources/NAME.md.tmpl` (`docs/data-sources/NAME.md`), and each
+//! resource that `terraform query` can list needs `docs-templates/list-resources/NAME.md.tmpl`
+//! (`docs/list-resources/NAME.md`, its schema being the `list` block's). Every
+//! `docs-templates/guides/NAME.md.tmpl` becomes `docs/guides/NAME.md`.
 //! Placeholders in templates:
 //!
 //! - `{{ name }}`: the page's subject, `zoom` or the resource or data source type
@@ -20,11 +25,20 @@
 //!   the registry's tfplugindocs renders it (attributes holding objects get a
 //!   "Nested Schema" subsection listing the objects' attributes);
 //! - `{{ example "examples/PATH" }}`: that file in a fenced block, `terraform` for `.tf`
-//!   and `shell` for `.sh`.
+//!   and `.hcl`, `shell` for `.sh`.
 //!
-//! Every file under `examples/provider`, `examples/resources` and `examples/data-sources`
-//! must appear on some page, and every `.tf` file under `examples/` must be left unchanged
-//! by `terraform fmt`.
+//! Beyond the content, the tests hold the layout to what the registry and tfplugindocs
+//! expect: nothing in `docs/` but `index.md` and the registry's subfolders, a front matter
+//! with `page_title` on every page, example files under tfplugindocs' conventional names
+//! (`examples/resources/<type>/resource.tf`, `import.sh`, `import-by-string-id.tf`,
+//! `import-by-identity.tf`; `examples/data-sources/<type>/data-source.tf`;
+//! `examples/list-resources/<type>/list-resource*.tfquery.hcl`), each shown on its type's
+//! page, and every `.tf` and `.tfquery.hcl` file under `examples/` left unchanged by
+//! `terraform fmt`. Relative links in README.md, CHANGELOG.md, `dev-docs/` and `docs/`, and
+//! every path under `docs/`, `dev-docs/`, `docs-templates/` or `examples/` named in the
+//! repository's sources, scripts and docs, must lead to a file that exists. The checks of
+//! `docs/` read pages as rendered, not from disk, so they agree with `make docs` while it
+//! writes.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -49,17 +63,19 @@ struct Subject {
     schema: Schema,
 }
 
-/// One generated page: where it goes and its content.
+/// One generated page: where it goes, its content and the example files it shows.
 struct Page {
     path: String,
     content: String,
+    examples: BTreeSet<String>,
 }
 
-/// Where the pages of one kind of type come from and go: resources or data sources.
+/// Where the pages of one kind of type come from and go: resources, data sources or list
+/// resources.
 struct Kind {
-    /// For messages: "resource", "data source".
+    /// For messages: "resource", "data source", "list resource".
     what: &'static str,
-    /// The directory under `docs-templates/` and under `docs/`.
+    /// The directory under `docs-templates/`, `docs/` and `examples/`.
     dir: &'static str,
 }
 
@@ -73,18 +89,37 @@ const DATA_SOURCES: Kind = Kind {
     dir: "data-sources",
 };
 
+const LIST_RESOURCES: Kind = Kind {
+    what: "list resource",
+    dir: "list-resources",
+};
+
 /// The directories of generated pages, each owned wholly by this file.
-const GENERATED_DIRS: [&str; 3] = ["docs/resources", "docs/data-sources", "docs/guides"];
+const GENERATED_DIRS: [&str; 4] = [
+    "docs/resources",
+    "docs/data-sources",
+    "docs/list-resources",
+    "docs/guides",
+];
+
+/// What the registry publishes of `docs/`: `index.md` and these subfolders (tfplugindocs
+/// `validate` accepts the same set: `internal/provider/validate.go` in
+/// hashicorp/terraform-plugin-docs). Anything else in `docs/` would not appear on the
+/// registry; developer documentation goes to `dev-docs/`.
+const REGISTRY_DIRS: [&str; 8] = [
+    "actions",
+    "data-sources",
+    "ephemeral-resources",
+    "functions",
+    "guides",
+    "list-resources",
+    "resources",
+    "state-stores",
+];
 
 /// The page of the type `type_name` (`zoom_NAME`): from `docs-templates/DIR/NAME.md.tmpl`
 /// to `docs/DIR/NAME.md`.
-fn type_page(
-    kind: &Kind,
-    prefix: &str,
-    type_name: &str,
-    schema: Schema,
-    used: &mut BTreeSet<String>,
-) -> Page {
+fn type_page(kind: &Kind, prefix: &str, type_name: &str, schema: Schema) -> Page {
     let short = type_name.strip_prefix(prefix).unwrap_or(type_name);
     let template = format!("docs-templates/{}/{short}.md.tmpl", kind.dir);
     assert!(
@@ -97,26 +132,31 @@ fn type_page(
         name: type_name.to_string(),
         schema,
     };
+    let mut examples = BTreeSet::new();
     Page {
         path: format!("docs/{}/{short}.md", kind.dir),
-        content: render(&template, &subject, used),
+        content: render(&template, &subject, &mut examples),
+        examples,
     }
 }
 
-/// Renders every page; also returns the example files the pages embedded.
-fn render_all() -> (Vec<Page>, BTreeSet<String>) {
+/// Renders every page.
+fn render_all() -> Vec<Page> {
     let provider = ZoomProvider::new();
-    let mut used = BTreeSet::new();
+    let provider_subject = || Subject {
+        name: provider.type_name().to_string(),
+        schema: provider.schema(),
+    };
+    let mut examples = BTreeSet::new();
+    let content = render(
+        "docs-templates/index.md.tmpl",
+        &provider_subject(),
+        &mut examples,
+    );
     let mut pages = vec![Page {
         path: "docs/index.md".to_string(),
-        content: render(
-            "docs-templates/index.md.tmpl",
-            &Subject {
-                name: provider.type_name().to_string(),
-                schema: provider.schema(),
-            },
-            &mut used,
-        ),
+        content,
+        examples,
     }];
     let prefix = format!("{}_", provider.type_name());
     for resource in provider.resources() {
@@ -125,7 +165,6 @@ fn render_all() -> (Vec<Page>, BTreeSet<String>) {
             &prefix,
             resource.type_name(),
             resource.schema(),
-            &mut used,
         ));
     }
     for data_source in provider.data_sources() {
@@ -134,8 +173,17 @@ fn render_all() -> (Vec<Page>, BTreeSet<String>) {
             &prefix,
             data_source.type_name(),
             data_source.schema(),
-            &mut used,
         ));
+    }
+    for resource in provider.resources() {
+        if let Some(schema) = resource.list_schema() {
+            pages.push(type_page(
+                &LIST_RESOURCES,
+                &prefix,
+                resource.type_name(),
+                schema,
+            ));
+        }
     }
     // Guides: every docs-templates/guides/NAME.md.tmpl becomes docs/guides/NAME.md.
     for template in files_under("docs-templates/guides") {
@@ -145,19 +193,15 @@ fn render_all() -> (Vec<Page>, BTreeSet<String>) {
         else {
             continue;
         };
+        let mut examples = BTreeSet::new();
+        let content = render(&template, &provider_subject(), &mut examples);
         pages.push(Page {
             path: format!("docs/guides/{name}.md"),
-            content: render(
-                &template,
-                &Subject {
-                    name: provider.type_name().to_string(),
-                    schema: provider.schema(),
-                },
-                &mut used,
-            ),
+            content,
+            examples,
         });
     }
-    (pages, used)
+    pages
 }
 
 /// Substitutes the placeholders of one template.
@@ -209,7 +253,7 @@ fn example(path: &str) -> String {
     let lang = match Path::new(path).extension().and_then(|e| e.to_str()) {
         Some("tf") | Some("hcl") => "terraform",
         Some("sh") => "shell",
-        _ => panic!("docs: don't know how to show {path}: examples are .tf or .sh files"),
+        _ => panic!("docs: don't know how to show {path}: examples are .tf, .hcl or .sh files"),
     };
     format!("```{lang}\n{}\n```", read(path).trim_end())
 }
@@ -321,8 +365,7 @@ fn type_name(ty: &Type) -> String {
     }
 }
 
-/// Generated pages in `docs/resources` or `docs/data-sources` that no resource or data
-/// source renders any more.
+/// Pages in the generated directories of `docs/` that nothing renders any more.
 fn orphans(pages: &[Page]) -> Vec<String> {
     let generated: BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let mut found: Vec<String> = GENERATED_DIRS
@@ -361,7 +404,7 @@ fn first_difference(want: &str, have: &str) -> String {
 
 #[test]
 fn docs_are_up_to_date() {
-    let (pages, _) = render_all();
+    let pages = render_all();
     let update = std::env::var("UPDATE_DOCS").is_ok_and(|v| !v.is_empty() && v != "0");
     if update {
         for page in &pages {
@@ -372,7 +415,7 @@ fn docs_are_up_to_date() {
         }
         for orphan in orphans(&pages) {
             std::fs::remove_file(root().join(&orphan)).unwrap();
-            eprintln!("docs: removed {orphan}, which no resource or data source renders");
+            eprintln!("docs: removed {orphan}, which nothing renders any more");
         }
         return;
     }
@@ -390,7 +433,8 @@ fn docs_are_up_to_date() {
     }
     for orphan in orphans(&pages) {
         stale.push(format!(
-            "{orphan} documents no resource or data source the provider serves"
+            "{orphan} is rendered from nothing: no resource, data source, list resource or \
+             guide template"
         ));
     }
     assert!(
@@ -423,10 +467,27 @@ fn files_under(dir: &str) -> Vec<String> {
     out
 }
 
+/// The page that must show the examples in `examples/<kind>/<type>/`.
+fn page_of_example_dir(dir: &str) -> Option<String> {
+    let provider = ZoomProvider::new();
+    let prefix = format!("{}_", provider.type_name());
+    let mut parts = dir.strip_prefix("examples/")?.splitn(2, '/');
+    let (kind, type_name) = (parts.next()?, parts.next());
+    match (kind, type_name) {
+        ("provider", None) => Some("docs/index.md".to_string()),
+        ("resources" | "data-sources" | "list-resources", Some(t)) => {
+            let short = t.strip_prefix(&prefix).unwrap_or(t);
+            Some(format!("docs/{kind}/{short}.md"))
+        }
+        _ => None,
+    }
+}
+
 #[test]
-fn every_example_is_on_a_page() {
-    let (_, used) = render_all();
-    let unused: Vec<String> = [
+fn every_example_is_on_its_page() {
+    let pages = render_all();
+    let mut problems = Vec::new();
+    for file in [
         "examples/provider",
         "examples/resources",
         "examples/data-sources",
@@ -434,12 +495,413 @@ fn every_example_is_on_a_page() {
     ]
     .into_iter()
     .flat_map(files_under)
-    .filter(|f| !used.contains(f))
-    .collect();
+    {
+        let dir = Path::new(&file)
+            .parent()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let Some(want) = page_of_example_dir(&dir) else {
+            problems.push(format!("{file}: not in a directory tfplugindocs knows"));
+            continue;
+        };
+        match pages.iter().find(|p| p.path == want) {
+            Some(page) if page.examples.contains(&file) => {}
+            Some(_) => problems.push(format!(
+                "{file} is not shown on {want}: add {{{{ example \"{file}\" }}}} to its \
+                 template in docs-templates/"
+            )),
+            None => problems.push(format!(
+                "{file} belongs to {want}, which no resource, data source or list resource \
+                 renders"
+            )),
+        }
+    }
     assert!(
-        unused.is_empty(),
-        "these examples appear on no page; add {{{{ example \"...\" }}}} to a template in \
-         docs-templates/ (or delete them), then run `make docs`: {unused:?}"
+        problems.is_empty(),
+        "examples/ and the pages disagree (then run `make docs`):\n  {}",
+        problems.join("\n  ")
+    );
+}
+
+/// Where a file under `examples/` may be, by tfplugindocs' conventional paths (its
+/// README, "Conventional Paths"): `Ok(())` or why not.
+fn conventional_example(file: &str) -> Result<(), String> {
+    let provider = ZoomProvider::new();
+    let resources = provider.resources();
+    let resource = |t: &str| resources.iter().find(|r| r.type_name() == t).cloned();
+    let parts: Vec<&str> = file.split('/').collect();
+    let starts_ends =
+        |name: &str, start: &str, end: &str| name.starts_with(start) && name.ends_with(end);
+    match parts.as_slice() {
+        // The demo's configuration (`make demo`); not a registry path, and tfplugindocs
+        // ignores it.
+        ["examples", "quickstart", _] => Ok(()),
+        ["examples", "provider", name] if starts_ends(name, "provider", ".tf") => Ok(()),
+        ["examples", "provider", name] => {
+            Err(format!("{name}: provider examples are named provider*.tf"))
+        }
+        ["examples", "resources", t, name] => {
+            let Some(r) = resource(t) else {
+                return Err(format!("the provider serves no resource {t}"));
+            };
+            match *name {
+                "import.sh" | "import-by-string-id.tf" => Ok(()),
+                "import-by-identity.tf" if r.identity_schema().is_some() => Ok(()),
+                "import-by-identity.tf" => Err(format!("{t} has no resource identity")),
+                n if starts_ends(n, "resource", ".tf") => Ok(()),
+                n => Err(format!(
+                    "{n}: resource examples are resource*.tf, import.sh, \
+                     import-by-string-id.tf or import-by-identity.tf"
+                )),
+            }
+        }
+        ["examples", "data-sources", t, name] => {
+            if !provider.data_sources().iter().any(|d| d.type_name() == *t) {
+                Err(format!("the provider serves no data source {t}"))
+            } else if starts_ends(name, "data-source", ".tf") {
+                Ok(())
+            } else {
+                Err(format!("{name}: data source examples are data-source*.tf"))
+            }
+        }
+        ["examples", "list-resources", t, name] => {
+            if resource(t).is_none_or(|r| r.list_schema().is_none()) {
+                Err(format!("the provider serves no list resource {t}"))
+            } else if starts_ends(name, "list-resource", ".tfquery.hcl") {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{name}: list resource examples are list-resource*.tfquery.hcl"
+                ))
+            }
+        }
+        _ => Err(
+            "not a path tfplugindocs knows (examples/provider, examples/resources/<type>, \
+                  examples/data-sources/<type>, examples/list-resources/<type>)"
+                .to_string(),
+        ),
+    }
+}
+
+#[test]
+fn examples_have_tfplugindocs_names() {
+    let wrong: Vec<String> = files_under("examples")
+        .into_iter()
+        .filter_map(|f| {
+            conventional_example(&f)
+                .err()
+                .map(|why| format!("{f}: {why}"))
+        })
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "examples/ must follow tfplugindocs' file names:\n  {}",
+        wrong.join("\n  ")
+    );
+}
+
+#[test]
+fn conventional_example_names() {
+    for ok in [
+        "examples/provider/provider.tf",
+        "examples/resources/zoom_role/resource.tf",
+        "examples/resources/zoom_role/import-by-string-id.tf",
+        "examples/resources/zoom_role_membership/import-by-identity.tf",
+        "examples/list-resources/zoom_role_membership/list-resource-one-role.tfquery.hcl",
+        "examples/data-sources/zoom_user/data-source.tf",
+    ] {
+        assert_eq!(conventional_example(ok), Ok(()), "{ok}");
+    }
+    let mut bad: Vec<String> = [
+        "examples/resources/zoom_role/import.tf",
+        "examples/resources/zoom_nothing/resource.tf",
+        "examples/list-resources/zoom_role/all.tfquery.hcl",
+        "examples/list-resources/zoom_nothing/list-resource.tfquery.hcl",
+        "examples/data-sources/zoom_user/user.tf",
+        "examples/misc.tf",
+    ]
+    .map(str::to_string)
+    .to_vec();
+    // An identity example for a type without identity, a list example for a type that
+    // can't be listed, while there are such types.
+    let resources = ZoomProvider::new().resources();
+    if let Some(r) = resources.iter().find(|r| r.identity_schema().is_none()) {
+        bad.push(format!(
+            "examples/resources/{}/import-by-identity.tf",
+            r.type_name()
+        ));
+    }
+    if let Some(r) = resources.iter().find(|r| r.list_schema().is_none()) {
+        bad.push(format!(
+            "examples/list-resources/{}/list-resource.tfquery.hcl",
+            r.type_name()
+        ));
+    }
+    for bad in &bad {
+        assert!(conventional_example(bad).is_err(), "{bad} was accepted");
+    }
+}
+
+/// Whether a page starts with a front matter naming a `page_title`, as the registry wants.
+fn has_title(text: &str) -> bool {
+    text.strip_prefix("---\n")
+        .and_then(|rest| rest.split_once("\n---\n"))
+        .is_some_and(|(front, _)| front.lines().any(|l| l.starts_with("page_title:")))
+}
+
+/// What in the `docs/` directory under `root` the registry would not publish: files in
+/// `docs/` other than `index.md`, directories other than [`REGISTRY_DIRS`], and anything in
+/// them that is not a `.md` page.
+fn layout_problems(root: &Path) -> Vec<String> {
+    let docs = root.join("docs");
+    let mut problems = Vec::new();
+    let entries = |dir: &Path| -> Vec<(String, bool)> {
+        let mut v: Vec<(String, bool)> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("docs: can't list {}: {e}", dir.display()))
+            .filter_map(|e| e.ok())
+            .map(|e| {
+                let is_dir = e.path().is_dir();
+                (e.file_name().to_string_lossy().into_owned(), is_dir)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    for (name, is_dir) in entries(&docs) {
+        match (name.as_str(), is_dir) {
+            ("index.md", false) => {}
+            (dir, true) if REGISTRY_DIRS.contains(&dir) => {
+                for (inner, inner_is_dir) in entries(&docs.join(dir)) {
+                    let path = format!("docs/{dir}/{inner}");
+                    if inner_is_dir || !inner.ends_with(".md") {
+                        problems.push(format!(
+                            "{path}: the registry publishes only .md pages in docs/{dir}/"
+                        ));
+                    }
+                }
+            }
+            (_, true) => problems.push(format!(
+                "docs/{name}/: not a folder the registry publishes ({}); developer \
+                 documentation goes to dev-docs/",
+                REGISTRY_DIRS.join(", ")
+            )),
+            (_, false) => problems.push(format!(
+                "docs/{name}: the registry publishes only docs/index.md and its subfolders; \
+                 move it to docs/guides/ (a page for users, with front matter) or to dev-docs/"
+            )),
+        }
+    }
+    problems
+}
+
+#[test]
+fn docs_follow_the_registry_layout() {
+    let mut problems = layout_problems(root());
+    // Pages as rendered, not as on disk: `make docs` may be writing them meanwhile.
+    for page in render_all().iter().filter(|p| !has_title(&p.content)) {
+        problems.push(format!(
+            "{}: no front matter with a page_title (`---` lines at the top of its template)",
+            page.path
+        ));
+    }
+    assert!(
+        problems.is_empty(),
+        "docs/ is not what the registry publishes:\n  {}",
+        problems.join("\n  ")
+    );
+}
+
+#[test]
+fn layout_check_finds_a_stray_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(docs.join("guides")).unwrap();
+    std::fs::create_dir_all(docs.join("notes")).unwrap();
+    let page = "---\npage_title: \"x\"\n---\n\n# x\n";
+    std::fs::write(docs.join("index.md"), page).unwrap();
+    std::fs::write(docs.join("guides/ok.md"), page).unwrap();
+    std::fs::write(docs.join("guides/notes.txt"), "x\n").unwrap();
+    std::fs::write(docs.join("performance.md"), page).unwrap();
+    let problems = layout_problems(dir.path());
+    let named = |p: &str| problems.iter().any(|m| m.starts_with(p));
+    assert!(named("docs/performance.md:"), "{problems:?}");
+    assert!(named("docs/notes/:"), "{problems:?}");
+    assert!(named("docs/guides/notes.txt:"), "{problems:?}");
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(has_title(page));
+    assert!(!has_title("# no front matter\n"));
+    assert!(!has_title("---\ndescription: x\n---\n"));
+}
+
+/// The targets of the Markdown links `[text](target)` in `text` (not images' sources
+/// alone, not autolinks).
+fn markdown_links(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_code = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            continue;
+        }
+        let mut rest = line;
+        while let Some(i) = rest.find("](") {
+            let after = &rest[i + 2..];
+            let Some(end) = after.find(')') else { break };
+            out.push(after[..end].trim().to_string());
+            rest = &after[end..];
+        }
+    }
+    out
+}
+
+/// Relative links in the Markdown under the repository that lead nowhere, and links in
+/// `docs/` that leave `docs/` (the registry has nothing else to link to). Pages of `docs/`
+/// are checked as they would be rendered, so that `make docs` and this check agree.
+fn broken_links() -> Vec<String> {
+    let mut files: Vec<(String, String)> = ["README.md", "CHANGELOG.md"]
+        .into_iter()
+        .map(str::to_string)
+        .chain(files_under("dev-docs"))
+        .filter(|f| f.ends_with(".md"))
+        .map(|f| {
+            let text = read(&f);
+            (f, text)
+        })
+        .collect();
+    files.extend(render_all().into_iter().map(|p| (p.path, p.content)));
+    let rendered: BTreeSet<String> = files.iter().map(|(f, _)| f.clone()).collect();
+    let mut broken = Vec::new();
+    for (file, text) in &files {
+        let dir = Path::new(file).parent().unwrap();
+        for link in markdown_links(text) {
+            if link.contains("://") || link.starts_with('#') || link.starts_with("mailto:") {
+                continue;
+            }
+            let target = link.split('#').next().unwrap();
+            // Resolve `..` by hand: the target may not exist.
+            let mut parts: Vec<String> = Vec::new();
+            let mut escapes = false;
+            for c in dir.join(target).components() {
+                match c {
+                    std::path::Component::ParentDir => escapes |= parts.pop().is_none(),
+                    std::path::Component::CurDir => {}
+                    c => parts.push(c.as_os_str().to_string_lossy().into_owned()),
+                }
+            }
+            let resolved = parts.join("/");
+            if escapes || !(rendered.contains(&resolved) || root().join(&resolved).exists()) {
+                broken.push(format!("{file}: ({link}) leads nowhere"));
+            } else if file.starts_with("docs/") && !resolved.starts_with("docs/") {
+                broken.push(format!(
+                    "{file}: ({link}) leaves docs/, which is all the registry publishes; \
+                     name the file in the source repository instead"
+                ));
+            }
+        }
+    }
+    broken
+}
+
+#[test]
+fn links_lead_somewhere() {
+    let broken = broken_links();
+    assert!(
+        broken.is_empty(),
+        "broken links (edit docs-templates/ for docs/, then `make docs`):\n  {}",
+        broken.join("\n  ")
+    );
+}
+
+/// Paths under `docs/`, `dev-docs/`, `docs-templates/` or `examples/` named in `text` (in
+/// comments, messages, prose): each maximal run of path characters that starts with one of
+/// those folders and ends in a file name with an extension.
+fn mentioned_paths(text: &str) -> Vec<String> {
+    let is_path_char = |c: char| c.is_ascii_alphanumeric() || "._/-".contains(c);
+    text.split(|c: char| !is_path_char(c))
+        .map(|t| t.trim_end_matches(['.', '/']))
+        .filter(|t| {
+            ["docs/", "dev-docs/", "docs-templates/", "examples/"]
+                .iter()
+                .any(|p| t.starts_with(p))
+        })
+        .filter(|t| {
+            let name = t.rsplit('/').next().unwrap_or("");
+            name.contains('.') && !name.starts_with('.')
+        })
+        // `docs/resources/NAME.md`: a pattern, not a path.
+        .filter(|t| !t.contains(|c: char| c.is_ascii_uppercase()))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn named_doc_and_example_paths_exist() {
+    let mut files: Vec<String> = [
+        "README.md",
+        "CHANGELOG.md",
+        "Makefile",
+        "Cargo.toml",
+        "build.rs",
+        ".cargo/config.toml",
+    ]
+    .into_iter()
+    .map(str::to_string)
+    .collect();
+    for dir in [
+        "src",
+        "benches",
+        "tests",
+        "scripts",
+        ".github",
+        ".ci",
+        "dev-docs",
+        "docs-templates",
+        "examples",
+    ] {
+        files.extend(files_under(dir));
+    }
+    // This file names wrong paths on purpose, to test the checks.
+    let mut texts: Vec<(String, String)> = files
+        .into_iter()
+        .filter(|f| f != "tests/docs.rs")
+        .filter_map(|f| {
+            let text = std::fs::read_to_string(root().join(&f)).ok()?; // None: not text
+            Some((f, text))
+        })
+        .collect();
+    // docs/ as rendered: `make docs` may be writing it meanwhile.
+    texts.extend(render_all().into_iter().map(|p| (p.path, p.content)));
+    let mut missing = BTreeSet::new();
+    for (file, text) in &texts {
+        for path in mentioned_paths(text) {
+            if !root().join(&path).exists() {
+                missing.insert(format!("{file} names {path}, which does not exist"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "paths named in the repository that are not there (moved or renamed?):\n  {}",
+        missing.into_iter().collect::<Vec<_>>().join("\n  ")
+    );
+}
+
+#[test]
+fn path_mentions_are_found() {
+    assert_eq!(
+        mentioned_paths(
+            "see `dev-docs/simulator.md`; docs/index.md. (docs/resources/*.md, \
+             examples/PATH, docs/DIR/NAME.md, target/docs/x.md) docs-templates/index.md.tmpl"
+        ),
+        [
+            "dev-docs/simulator.md",
+            "docs/index.md",
+            "docs-templates/index.md.tmpl"
+        ]
     );
 }
 

@@ -16,7 +16,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The `zoom-sim` binary wraps the same server; see `docs/simulator.md`.
+//! The `zoom-sim` binary wraps the same server; see `dev-docs/simulator.md`.
 //!
 //! Module map: [`model`] holds the account and its rules, `state` the one mutable struct
 //! behind a mutex, `gate` auth/scopes/rate limits/faults, `api` the `/v2` handlers,
