@@ -17,7 +17,7 @@ use super::ProviderData;
 use crate::tfplugin::{
     Attribute, Block, Diagnostic, Diagnostics, Plan, Resource, Schema, Type, Value,
 };
-use crate::zoom::{ErrorKind, Member, MemberRef};
+use crate::zoom::{Member, MemberRef};
 
 pub struct RoleMembersResource {
     data: Arc<ProviderData>,
@@ -145,8 +145,7 @@ async fn converge(data: &ProviderData, planned: &Value, diags: &mut Diagnostics)
         let assigned = match ready.client.assign_members(&role_id, &missing).await {
             Ok(r) => r,
             Err(e) => {
-                let attr = if matches!(e.kind(), ErrorKind::NotFound) && e.zoom_code() != Some(1034)
-                {
+                let attr = if e.is_user_not_found() {
                     "members"
                 } else {
                     "role_id"

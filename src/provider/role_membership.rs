@@ -393,8 +393,9 @@ async fn assign(
         .assign(&role_id, MemberRef::Id(user_id.clone()))
         .await
     {
-        // 1001 is about the user; everything else (1034, Owner/Member refusals) the role.
-        let attr = if e.zoom_code() == Some(1001) {
+        // A missing user is about the user; everything else (a missing role, Owner/Member
+        // refusals) the role.
+        let attr = if e.is_user_not_found() {
             user_attr(config)
         } else {
             "role_id"

@@ -50,6 +50,8 @@ Rate limits and faults
 
 Behaviour
   --unpaid                    mutations answer HTTP 200 {code:200} and change nothing
+  --refusal-body FORM         coded (default) | empty: the unpaid refusals' body, or {}
+  --not-found-form FORM       1034 (default) | 300 | 200 | 404: how a missing role is answered
   --member-list-lag-ms MS     member listings show membership as of MS ago
   --create-empty-body         POST /roles answers 201 with an empty body
   --delete-role-with-members POLICY   move-to-member (default) | reject
@@ -162,6 +164,8 @@ where
             "--drop-rate" => s.drop_rate = parse_rate(&flag, &value(&flag)?)?,
             "--fault-route" => s.fault_routes.push(value(&flag)?),
             "--unpaid" => s.unpaid = true,
+            "--refusal-body" => s.refusal_body = value(&flag)?.parse()?,
+            "--not-found-form" => s.not_found_form = value(&flag)?.parse()?,
             "--member-list-lag-ms" => s.member_list_lag_ms = parse_num(&flag, &value(&flag)?)?,
             "--create-empty-body" => s.create_empty_body = true,
             "--delete-role-with-members" => s.delete_role_with_members = value(&flag)?.parse()?,

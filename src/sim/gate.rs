@@ -235,7 +235,11 @@ fn decide(
         ));
     }
     if info.mutation && sim.switches.unpaid {
-        return Verdict::Answer(ApiError::unpaid().into_response());
+        let refusal = match sim.switches.refusal_body {
+            super::config::RefusalBody::Coded => ApiError::unpaid(route).into_response(),
+            super::config::RefusalBody::Empty => (StatusCode::OK, Json(json!({}))).into_response(),
+        };
+        return Verdict::Answer(refusal);
     }
     Verdict::Proceed {
         drop_after: drop_now(sim, route, true),

@@ -379,12 +379,13 @@ impl ZoomClient {
                 return Ok(self.complete_role(role, req).await);
             }
         }
-        Err(Error::invalid_response(
+        Err(Error::refused(
             what,
             resp.status,
             format!(
-                "Zoom accepted the role but returned no id, and no role named {:?} appeared in the role list",
-                req.name
+                "Zoom answered HTTP {} without the new role, and no role named {:?} appeared in the \
+                 role list: Zoom did not create it",
+                resp.status, req.name
             ),
         ))
     }
@@ -664,7 +665,12 @@ impl ZoomClient {
                 };
                 let resp = match self.execute_simple(&req).await {
                     Ok(r) => r,
-                    Err(e) if page_token.is_some() && !restarted && e.zoom_code() == Some(300) => {
+                    Err(e)
+                        if page_token.is_some()
+                            && !restarted
+                            && e.kind() == &ErrorKind::Validation
+                            && e.zoom_code() == Some(300) =>
+                    {
                         debug!(target: "zoom", operation = listing.op.name(), "page token rejected, restarting the listing");
                         restarted = true;
                         continue 'listing;
@@ -832,15 +838,11 @@ impl ZoomClient {
                         Ok(body) => {
                             let body = body.to_vec();
                             if (200..300).contains(&status) {
-                                match error::embedded_error(&body) {
-                                    None => return Ok(Resp { status, body }),
-                                    Some(_) => error::from_answer(
-                                        req.what,
-                                        &meta,
-                                        &body,
-                                        Endpoint::Api,
-                                        mode,
-                                    ),
+                                // A 2xx can still be a refusal or "not found": see
+                                // error::check_success.
+                                match error::check_success(req.op, req.what, &meta, &body, mode) {
+                                    Ok(()) => return Ok(Resp { status, body }),
+                                    Err(e) => e,
                                 }
                             } else {
                                 if status == 429 {
@@ -849,7 +851,13 @@ impl ZoomClient {
                                 if status >= 500 {
                                     st.ambiguous = true;
                                 }
-                                error::from_answer(req.what, &meta, &body, Endpoint::Api, mode)
+                                error::from_answer(
+                                    req.what,
+                                    &meta,
+                                    &body,
+                                    Endpoint::Api(req.op),
+                                    mode,
+                                )
                             }
                         }
                     }

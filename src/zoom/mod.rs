@@ -29,7 +29,7 @@ pub use config::{
     Auth, ClientConfig, RateLimits, Secret, DEFAULT_API_URL, DEFAULT_TOKEN_URL,
     DEFAULT_WINDOW_MARGIN,
 };
-pub use error::{parse_scopes, Error, ErrorKind};
+pub use error::{parse_scopes, Error, ErrorKind, Missing};
 pub use limiter::Category;
 pub use model::{AssignResult, CreateRole, Member, MemberRef, Role, UpdateRole, User};
 pub use retry::{parse_retry_after, Backoff};
