@@ -131,18 +131,22 @@ pub(crate) async fn gate(State(app): State<App>, req: Request, next: Next) -> Re
         .unwrap_or_default();
     let bearer = bearer_token(req.headers());
 
-    let (latency, verdict) = {
+    // Latency first, as the network's: the request is judged (token, limits, faults)
+    // when it arrives, so a token ended while the request travelled is rejected, as at Zoom.
+    let latency = {
         let mut sim = app.lock();
-        let latency = {
-            let (lo, hi) = (sim.switches.latency_min_ms, sim.switches.latency_max_ms);
-            Duration::from_millis(sim.pick(lo, hi))
-        };
-        let verdict = decide(&mut sim, &method, template, &route, bearer, now);
-        (latency, verdict)
+        let (lo, hi) = (sim.switches.latency_min_ms, sim.switches.latency_max_ms);
+        Duration::from_millis(sim.pick(lo, hi))
     };
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
+    let now = if latency.is_zero() {
+        now
+    } else {
+        Instant::now()
+    };
+    let verdict = decide(&mut app.lock(), &method, template, &route, bearer, now);
     let (response, dropped) = match verdict {
         Verdict::Proceed { drop_after } => (next.run(req).await, drop_after),
         Verdict::Answer(response) => (response, false),

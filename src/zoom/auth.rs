@@ -1,7 +1,7 @@
 //! Access tokens: one per client, shared by every clone and task. With client credentials
 //! the token is fetched from Zoom's token endpoint (server-to-server OAuth), renewed about
-//! 60 s before it expires (at half-life when its lifetime is short), and renewed once when
-//! the API answers code 124. Concurrent callers wait on one fetch: the cache sits behind an
+//! 60 s before it expires (at half-life when its lifetime is short), and renewed whenever
+//! the API answers code 124 (the request loop bounds how often per request). Concurrent callers wait on one fetch: the cache sits behind an
 //! async mutex held for the duration of the fetch, and a fetch that fails answers everyone
 //! who was waiting on it (the same credentials would fail the same way), so a thousand
 //! requests with a bad secret cost one token request, not a thousand. A static token is

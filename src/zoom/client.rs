@@ -28,6 +28,11 @@ pub const MAX_MEMBERS_PER_ASSIGN: usize = 30;
 pub const MEMBERS_PAGE_SIZE: u32 = 300;
 /// Safety stop for listings whose tokens never end.
 const MAX_PAGES: usize = 10_000;
+/// Most token renewals one request makes after code 124. Another client of the same app
+/// can end our token at any moment (Zoom has ended older tokens when a new one is issued),
+/// so one renewal is not enough; a bound keeps a token that Zoom never accepts from
+/// becoming a loop.
+const MAX_RENEWALS: u32 = 6;
 
 /// The Zoom client. Cheap to clone: clones share the HTTP connection pool, the access
 /// token, the rate-limit buckets and the counters.
@@ -94,8 +99,8 @@ struct RetryState {
     /// An earlier attempt may have reached Zoom and been carried out, its answer lost
     /// (5xx, timeout, connection lost after sending).
     ambiguous: bool,
-    /// The token was already renewed once after a 124.
-    renewed: bool,
+    /// How many times the token was renewed for this request after a 124.
+    renewals: u32,
 }
 
 impl RetryState {
@@ -106,7 +111,7 @@ impl RetryState {
             attempts: 0,
             max_attempts: cfg.max_attempts.max(1),
             ambiguous: false,
-            renewed: false,
+            renewals: 0,
         }
     }
 
@@ -757,13 +762,18 @@ impl ZoomClient {
     }
 
     /// Send `req` until it succeeds, fails for good, or (when `retry_transient` is false)
-    /// fails transiently. Renews the token once on 124. Every attempt takes a rate-limit
+    /// fails transiently. Renews the token on 124 (at most MAX_RENEWALS times). Every attempt takes a rate-limit
     /// slot of the operation's category.
     async fn execute(&self, req: &Req<'_>, st: &mut RetryState) -> Result<Resp, Error> {
         let inner = &*self.inner;
         let url = self.url(req)?;
         let mode = inner.tokens.mode();
         loop {
+            // The rate-limit slot first, the token second: a token taken before a long
+            // wait in the limiter could have been ended meanwhile (another client of the
+            // same app taking a new one), costing a 124 and a renewal.
+            let waited = inner.limiter.acquire(req.op.category()).await;
+            inner.counters.limiter_wait(waited);
             let token: Token = inner.tokens.get(&self.fetch_context()).await.map_err(|e| {
                 let op = e.operation().to_owned();
                 if op == FETCH_TOKEN {
@@ -772,8 +782,6 @@ impl ZoomClient {
                     e
                 }
             })?;
-            let waited = inner.limiter.acquire(req.op.category()).await;
-            inner.counters.limiter_wait(waited);
             st.start_attempt();
             inner.counters.request(req.op);
             if st.attempts > 1 {
@@ -864,14 +872,35 @@ impl ZoomClient {
                 }
             };
             if err.kind() == &ErrorKind::Authentication {
-                // 124 (or a bare 401): the token is invalid or expired. With client
-                // credentials fetch a new one once and repeat the request (it was rejected,
-                // not carried out); a static token cannot be renewed.
-                if mode == AuthMode::ClientCredentials && !st.renewed {
-                    st.renewed = true;
-                    debug!(target: "zoom", operation = req.op.name(), "token rejected, renewing once");
-                    inner.tokens.invalidate(token.generation).await;
-                    continue;
+                // 124 (or a bare 401): the token is invalid, expired, or ended because
+                // another client of the same app took a new one. With client credentials
+                // drop exactly this token (concurrent callers then queue behind one fetch,
+                // see auth::TokenSource) and repeat the request: it was rejected, not
+                // carried out. The first renewal is immediate; later ones for the same
+                // request back off, within the retry budget and at most MAX_RENEWALS
+                // times. A static token cannot be renewed.
+                if mode == AuthMode::ClientCredentials && st.renewals < MAX_RENEWALS {
+                    let delay = match st.renewals {
+                        0 => Duration::ZERO,
+                        n => inner.backoff.delay(n, &mut rand::rng()),
+                    };
+                    let within_budget = st.deadline.is_none_or(|d| Instant::now() + delay <= d);
+                    if within_budget {
+                        st.renewals += 1;
+                        inner.counters.token_renewal();
+                        debug!(
+                            target: "zoom",
+                            operation = req.op.name(),
+                            renewal = st.renewals,
+                            delay_ms = delay.as_millis() as u64,
+                            "token rejected, renewing"
+                        );
+                        inner.tokens.invalidate(token.generation).await;
+                        if !delay.is_zero() {
+                            tokio::time::sleep(delay).await;
+                        }
+                        continue;
+                    }
                 }
                 return Err(err.with_attempts(st.attempts));
             }

@@ -64,7 +64,7 @@ impl From<&str> for Secret {
 pub enum Auth {
     /// Server-to-server OAuth: the client fetches access tokens itself
     /// (`grant_type=account_credentials`), keeps one per client and renews it before it
-    /// expires and once when Zoom answers code 124.
+    /// expires and whenever Zoom answers code 124 (a bounded number of times per request).
     ClientCredentials {
         /// The Zoom account id of the Server-to-Server OAuth app.
         account_id: String,

@@ -25,7 +25,7 @@ pub enum ErrorKind {
     NotFound,
     /// A role with this name already exists (code 1224).
     NameConflict,
-    /// Credentials or token rejected: code 124 (after one renewal, or at once with a static
+    /// Credentials or token rejected: code 124 (after bounded renewals, or at once with a static
     /// token), the token endpoint's `invalid_client` and 47xx answers, or a bare 401.
     Authentication,
     /// The token lacks OAuth scopes (4700 classic, 4711 granular); `scopes` lists them as
@@ -744,8 +744,11 @@ fn default_advice(e: &Inner, auth: AuthMode, token_endpoint: bool) -> Option<Str
                  access_token, or configure client_id, client_secret and account_id so the provider fetches and \
                  renews tokens itself."
                 .to_owned(),
-            (false, AuthMode::ClientCredentials) => "Zoom rejected a freshly fetched access token: check \
-                 that client_id, client_secret and account_id belong to one activated Server-to-Server OAuth app."
+            (false, AuthMode::ClientCredentials) => "Zoom rejected freshly fetched access tokens: check \
+                 that client_id, client_secret and account_id belong to one activated Server-to-Server OAuth app. \
+                 If other pipelines or tools use the same app, Zoom may end a token when it issues a new one: \
+                 the provider renews its token each time, but a client taking new tokens continuously can still \
+                 win; give each pipeline an app of its own."
                 .to_owned(),
         },
         ErrorKind::MissingScopes { scopes } => {
