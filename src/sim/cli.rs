@@ -32,7 +32,8 @@ Auth
   --token-lifetime-ms MS      same in milliseconds
   --scopes LIST               granted scopes, space- or comma-separated (default: all)
   --scope-style STYLE         auto|classic|granular: 4700 or 4711 on missing scopes (default auto)
-  --single-token              a new token revokes earlier ones
+  --single-token              one live token per app: a new token revokes earlier ones
+  --token-api-url URL         api_url reported in token answers (default: this server)
 
 Rate limits and faults
   --plan PLAN                 free|pro|business|off per-second limits (default off)
@@ -153,6 +154,7 @@ where
             }
             "--scope-style" => s.scope_style = value(&flag)?.parse()?,
             "--single-token" => s.single_token = true,
+            "--token-api-url" => s.token_api_url = Some(value(&flag)?),
             "--plan" => s.rate_limits = value(&flag)?.parse::<Plan>()?.limits(),
             "--rate-limit-light" => s.rate_limits.light = Some(parse_num(&flag, &value(&flag)?)?),
             "--rate-limit-medium" => s.rate_limits.medium = Some(parse_num(&flag, &value(&flag)?)?),

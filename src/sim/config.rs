@@ -220,6 +220,9 @@ pub struct Switches {
     pub delete_role_with_members: DeleteRolePolicy,
     /// Issuing a token revokes every earlier issued token.
     pub single_token: bool,
+    /// The `api_url` reported in token answers; `None` = this simulator's own base URL
+    /// (Zoom reports a host without `/v2`, e.g. `https://api.zoom.us`).
+    pub token_api_url: Option<String>,
 }
 
 impl Default for Switches {
@@ -244,6 +247,7 @@ impl Default for Switches {
             create_empty_body: false,
             delete_role_with_members: DeleteRolePolicy::MoveToMember,
             single_token: false,
+            token_api_url: None,
         }
     }
 }

@@ -90,7 +90,7 @@ pub(crate) async fn token(
         "token_type": "bearer",
         "expires_in": issued.lifetime.as_secs(),
         "scope": scope,
-        "api_url": sim.base_url,
+        "api_url": sim.switches.token_api_url.clone().unwrap_or_else(|| sim.base_url.clone()),
     });
     (StatusCode::OK, Json(body)).into_response()
 }

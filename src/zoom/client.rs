@@ -804,7 +804,7 @@ impl ZoomClient {
                     if !e.is_connect() {
                         st.ambiguous = true;
                     }
-                    let err = Error::transport(req.what, &e);
+                    let err = Error::transport(req.what, &e, &url, Endpoint::Api(req.op));
                     debug!(
                         target: "zoom",
                         operation = req.op.name(),
@@ -841,7 +841,7 @@ impl ZoomClient {
                     match body {
                         Err(e) => {
                             st.ambiguous = true;
-                            Error::transport(req.what, &e)
+                            Error::transport(req.what, &e, &url, Endpoint::Api(req.op))
                         }
                         Ok(body) => {
                             let body = body.to_vec();

@@ -218,8 +218,15 @@ impl Error {
         e
     }
 
-    /// A transport failure (connect, timeout, reset, body cut short): transient.
-    pub(crate) fn transport(operation: impl Into<String>, err: &reqwest::Error) -> Self {
+    /// A transport failure (connect, timeout, reset, body cut short): transient. Names the
+    /// host it was talking to (never the path or query) and, in the advice, the setting
+    /// that chose it.
+    pub(crate) fn transport(
+        operation: impl Into<String>,
+        err: &reqwest::Error,
+        target: &url::Url,
+        endpoint: Endpoint,
+    ) -> Self {
         let what = if err.is_timeout() {
             "timed out"
         } else if err.is_connect() {
@@ -229,6 +236,7 @@ impl Error {
         } else {
             "connection failed"
         };
+        let host = host_of(target);
         // Walk the chain for the root cause; drop the URL (it could carry userinfo).
         let mut detail = err_without_url(err);
         let mut cur = std::error::Error::source(err);
@@ -240,11 +248,15 @@ impl Error {
             }
             cur = e.source();
         }
-        Error::new(
+        let mut e = Error::new(
             ErrorKind::Transient,
             operation,
-            format!("{what} ({detail})"),
-        )
+            format!("{what} to {host} ({detail})"),
+        );
+        if err.is_connect() || err.is_timeout() {
+            e.inner.advice = Some(unreachable_advice(&host, endpoint, err.is_timeout()));
+        }
+        e
     }
 
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
@@ -256,6 +268,45 @@ impl Error {
         self.inner.operation = operation.into();
         self
     }
+}
+
+/// `host[:port]` of a URL, nothing else of it.
+pub(crate) fn host_of(url: &url::Url) -> String {
+    let host = url.host_str().unwrap_or("(no host)");
+    match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_owned(),
+    }
+}
+
+/// What to check when a host can't be reached: the setting that names it, with its
+/// environment variable, and the values Zoom uses.
+fn unreachable_advice(host: &str, endpoint: Endpoint, timeout: bool) -> String {
+    let (setting, env, public, gov) = match endpoint {
+        Endpoint::Token => (
+            "token_url",
+            "ZOOM_TOKEN_URL",
+            super::config::DEFAULT_TOKEN_URL,
+            super::config::GOV_TOKEN_URL,
+        ),
+        Endpoint::Api(_) => (
+            "api_url",
+            "ZOOM_API_URL",
+            super::config::DEFAULT_API_URL,
+            super::config::GOV_API_URL,
+        ),
+    };
+    let how = if timeout {
+        "did not answer in time"
+    } else {
+        "could not be reached"
+    };
+    format!(
+        "{host} {how}: check {setting} (or the {env} environment variable). It is {public} for \
+         Zoom accounts and {gov} for Zoom for Government accounts (zoom_for_government = true, \
+         which sets api_url and token_url together). Also check the network, proxy and firewall \
+         between here and {host}."
+    )
 }
 
 fn err_without_url(err: &reqwest::Error) -> String {

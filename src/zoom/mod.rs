@@ -27,7 +27,7 @@ pub use batch::AssignBatcher;
 pub use client::{ZoomClient, MAX_MEMBERS_PER_ASSIGN, MEMBERS_PAGE_SIZE};
 pub use config::{
     Auth, ClientConfig, RateLimits, Secret, DEFAULT_API_URL, DEFAULT_TOKEN_URL,
-    DEFAULT_WINDOW_MARGIN,
+    DEFAULT_WINDOW_MARGIN, GOV_API_URL, GOV_TOKEN_URL,
 };
 pub use error::{parse_scopes, Error, ErrorKind, Missing};
 pub use limiter::Category;
