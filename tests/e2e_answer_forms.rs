@@ -226,3 +226,33 @@ fn a_role_deleted_outside_terraform_is_gone_in_every_documented_form() {
         assert_eq!(zoom.role_of("u00002"), "2", "{what}");
     }
 }
+
+#[test]
+fn missing_scopes_are_named_exactly_from_the_endpoint_table() {
+    let Some(tf) = terraform() else { return };
+    // A granular app that may read roles but not users: looking a user up is 4711.
+    let zoom = support::sim::zoom_with(2, |s| {
+        s.scopes = Some(vec!["role:read:list_roles:admin".into()]);
+        s.scope_style = terraform_provider_zoom::sim::ScopeStyle::Granular;
+    });
+    let ws = Workspace::new(&tf);
+    ws.config(&format!(
+        "{}\n{}\ndata \"zoom_user\" \"paul\" {{\n  email = \"user1@example.com\"\n}}\n",
+        required_providers(),
+        zoom.provider_block()
+    ));
+    ws.init();
+    let run = ws.plan().failed_cleanly("missing scope");
+    let block = run
+        .diagnostic("Zoom access token lacks scopes")
+        .unwrap_or_else(|| panic!("{run}"));
+    let flat = block.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Add user:read:user:admin to the app's scopes"),
+        "{block}"
+    );
+    assert!(
+        flat.contains("user:read:list_users:admin") && flat.contains("a NEW token is needed"),
+        "the whole granular list, and what to do after adding: {block}"
+    );
+}

@@ -31,7 +31,9 @@ pub enum ErrorKind {
     /// The token lacks OAuth scopes (4700 classic, 4711 granular); `scopes` lists them as
     /// Zoom named them (empty if Zoom's message could not be parsed).
     MissingScopes {
-        /// The scopes Zoom says are missing.
+        /// The missing scopes: the one the call needs from the endpoint table
+        /// ([`super::ENDPOINTS`]) in the style the code names, then any others Zoom's
+        /// message lists.
         scopes: Vec<String>,
     },
     /// Zoom refused for lack of permission or plan: a 2xx answer carrying a Zoom code
@@ -628,13 +630,22 @@ pub(crate) fn classify(
     let not_found = |m: Missing| (ErrorKind::NotFound, Some(m));
     match body.code {
         Some(124) => return (ErrorKind::Authentication, None),
-        Some(4700) | Some(4711) => {
-            return (
-                ErrorKind::MissingScopes {
-                    scopes: parse_scopes(&body.message),
-                },
-                None,
-            )
+        Some(code @ (4700 | 4711)) => {
+            // The exact scope this call needs, from the endpoint table, in the style the
+            // code names (4700 classic, 4711 granular); then any others Zoom's message lists.
+            let row = super::endpoints::endpoint(op);
+            let needed = if code == 4711 {
+                row.granular_scope
+            } else {
+                row.classic_scope
+            };
+            let mut scopes = vec![needed.to_owned()];
+            for s in parse_scopes(&body.message) {
+                if !scopes.contains(&s) {
+                    scopes.push(s);
+                }
+            }
+            return (ErrorKind::MissingScopes { scopes }, None);
         }
         Some(1034) => return not_found(Missing::Role),
         Some(1001) => return not_found(Missing::User),
@@ -808,10 +819,17 @@ fn default_advice(e: &Inner, auth: AuthMode, token_endpoint: bool) -> Option<Str
             } else {
                 scopes.join(", ")
             };
+            let (style, all) = if e.code == Some(4711) {
+                ("granular scopes", super::endpoints::granular_scopes())
+            } else {
+                ("classic scopes", super::endpoints::classic_scopes())
+            };
             format!(
-                "Add {list} to the app's scopes in the Zoom App Marketplace. A token keeps the scopes it was \
-                 issued with, so a NEW token is needed after adding them: the provider fetches one when it \
-                 starts (a static access_token must be generated again)."
+                "Add {list} to the app's scopes in the Zoom App Marketplace (everything the provider can \
+                 need on an app with {style}: {}). A token keeps the scopes it was issued with, so a NEW \
+                 token is needed after adding them: the provider fetches one when it starts (a static \
+                 access_token must be generated again).",
+                all.join(", ")
             )
         }
         ErrorKind::PermissionOrPlan => match e.code {
@@ -963,7 +981,11 @@ mod tests {
                 None,
                 Endpoint::Api(Operation::AssignMembers),
                 MissingScopes {
-                    scopes: vec!["role:read:admin".into(), "role:write:admin".into()],
+                    scopes: vec![
+                        "role:write:member:admin".into(),
+                        "role:read:admin".into(),
+                        "role:write:admin".into(),
+                    ],
                 },
             ),
             (
@@ -972,7 +994,7 @@ mod tests {
                 None,
                 Endpoint::Api(Operation::AssignMembers),
                 MissingScopes {
-                    scopes: vec!["user:read:admin".into()],
+                    scopes: vec!["role:write:admin".into(), "user:read:admin".into()],
                 },
             ),
             (
@@ -1587,13 +1609,25 @@ mod tests {
         let t = e.to_string();
         assert!(t.contains("lacks OAuth scopes: Zoom code 4711"), "{t}");
         assert!(
-            t.contains("Add role:read:admin, role:write:admin to the app's scopes"),
+            t.contains(
+                "Add role:write:member:admin, role:read:admin, role:write:admin to the app's scopes"
+            ),
             "{t}"
         );
         assert!(t.contains("a NEW token is needed"), "{t}");
+        assert!(
+            t.contains(
+                "on an app with granular scopes: role:read:list_roles:admin, role:write:role:admin"
+            ),
+            "{t}"
+        );
         assert_eq!(
             e.missing_scopes(),
-            &["role:read:admin".to_owned(), "role:write:admin".to_owned()]
+            &[
+                "role:write:member:admin".to_owned(),
+                "role:read:admin".to_owned(),
+                "role:write:admin".to_owned()
+            ]
         );
 
         let e = api(

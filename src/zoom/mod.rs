@@ -17,6 +17,7 @@ mod auth;
 mod batch;
 mod client;
 mod config;
+mod endpoints;
 mod error;
 mod limiter;
 mod model;
@@ -28,6 +29,9 @@ pub use client::{ZoomClient, MAX_MEMBERS_PER_ASSIGN, MEMBERS_PAGE_SIZE};
 pub use config::{
     Auth, ClientConfig, RateLimits, Secret, DEFAULT_API_URL, DEFAULT_TOKEN_URL,
     DEFAULT_WINDOW_MARGIN, GOV_API_URL, GOV_TOKEN_URL,
+};
+pub use endpoints::{
+    classic_scopes, endpoint, endpoint_for, granular_scopes, ApiEndpoint, ENDPOINTS,
 };
 pub use error::{parse_scopes, Error, ErrorKind, Missing};
 pub use limiter::Category;

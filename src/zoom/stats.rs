@@ -47,20 +47,10 @@ impl Operation {
         Operation::ListUsers,
     ];
 
-    /// Zoom's rate-limit category of the operation (from Zoom's API reference).
+    /// Zoom's rate-limit category of the operation (from the endpoint table,
+    /// [`super::ENDPOINTS`]).
     pub fn category(self) -> Category {
-        match self {
-            Operation::ListRoles
-            | Operation::ListMembers
-            | Operation::AssignMembers
-            | Operation::ListUsers => Category::Medium,
-            Operation::CreateRole
-            | Operation::GetRole
-            | Operation::UpdateRole
-            | Operation::DeleteRole
-            | Operation::UnassignMember
-            | Operation::GetUser => Category::Light,
-        }
+        super::endpoints::endpoint(self).category
     }
 
     /// Zoom's operationId-like name, for logs.
