@@ -332,7 +332,17 @@ impl Resource for RoleMembersResource {
     }
 
     async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
-        import(id, diags)
+        let state = import(id, diags)?;
+        let role_id = state
+            .attr("role_id")
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        super::import_check::role_exists(&self.data, "zoom_role_members", &role_id)
+            .await
+            .map_err(|d| diags.push(d))
+            .ok()?;
+        Some(state)
     }
 }
 

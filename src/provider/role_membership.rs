@@ -696,7 +696,13 @@ impl Resource for MembershipResource {
     }
 
     async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
-        import(id, diags)
+        let state = import(id, diags)?;
+        let (role_id, member) = parse_import_id(id).ok()?;
+        super::import_check::membership_exists(&self.data, &role_id, &member)
+            .await
+            .map_err(|d| diags.push(d))
+            .ok()?;
+        Some(state)
     }
 
     fn identity_schema(&self) -> Option<IdentitySchema> {
