@@ -1,6 +1,7 @@
 //! Where Zoom is, through real Terraform: an unreachable token endpoint or API is named by
 //! its host (never the URL's query string) with the setting to fix, and Zoom for
-//! Government switches both URLs while explicit URLs still win.
+//! Government switches both URLs (seen through a dead proxy, so no request leaves the
+//! machine) while explicit URLs still win.
 
 mod support;
 
@@ -98,4 +99,69 @@ output "role" {{
     let run = ws.apply();
     assert!(run.success(), "{run}");
     assert!(run.stdout().contains("role = \"2\""), "{run}");
+}
+
+#[test]
+fn zoom_for_government_alone_sends_the_token_request_to_zoomgov() {
+    let Some(tf) = terraform() else { return };
+    // No Zoom here: every HTTPS request goes to a proxy that isn't listening, so the
+    // provider can't reach anything, and its diagnostic shows which host it tried.
+    let mut ws = Workspace::new(&tf);
+    let proxy = format!("http://127.0.0.1:{}", dead_port());
+    ws.env("HTTPS_PROXY", &proxy)
+        .env("https_proxy", &proxy)
+        .env("NO_PROXY", "")
+        .env("ZOOM_FOR_GOVERNMENT", "true");
+    ws.config(&format!(
+        r#"{}
+provider "zoom" {{
+  account_id    = "acct"
+  client_id     = "cid"
+  client_secret = "secret"
+  max_attempts  = 1
+}}
+{USER}"#,
+        required_providers()
+    ));
+    ws.init();
+    let run = ws.plan().failed_cleanly("gov");
+    let flat = run
+        .stderr()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(flat.contains("could not connect to zoomgov.com"), "{run}");
+    assert!(
+        flat.contains("check token_url (or the ZOOM_TOKEN_URL environment variable)"),
+        "{run}"
+    );
+    assert!(
+        !flat.contains("connect to zoom.us") && !flat.contains("connect to api.zoom.us"),
+        "nothing went to the public hosts: {run}"
+    );
+
+    // With a ready-made token the first request is to the API: api.zoomgov.com.
+    ws.config(&format!(
+        r#"{}
+provider "zoom" {{
+  access_token = "tok"
+  max_attempts = 1
+}}
+{USER}"#,
+        required_providers()
+    ));
+    let run = ws.plan().failed_cleanly("gov api");
+    let flat = run
+        .stderr()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains("could not connect to api.zoomgov.com"),
+        "{run}"
+    );
+    assert!(
+        flat.contains("check api_url (or the ZOOM_API_URL environment variable)"),
+        "{run}"
+    );
 }
