@@ -769,19 +769,27 @@ impl ZoomClient {
         let url = self.url(req)?;
         let mode = inner.tokens.mode();
         loop {
-            // The rate-limit slot first, the token second: a token taken before a long
-            // wait in the limiter could have been ended meanwhile (another client of the
-            // same app taking a new one), costing a 124 and a renewal.
+            let get_token = || async {
+                inner.tokens.get(&self.fetch_context()).await.map_err(|e| {
+                    let op = e.operation().to_owned();
+                    if op == FETCH_TOKEN {
+                        e.with_operation(format!("{FETCH_TOKEN} (to {})", req.what))
+                    } else {
+                        e
+                    }
+                })
+            };
+            // The token first (a fetch happens before the rate-limit slot is taken, so
+            // the slot's send is not delayed), then the slot; after a wait in the limiter,
+            // ask again: another caller may have renewed the token meanwhile (another
+            // client of the same app ended it), which saves a 124. A cached token costs
+            // nothing to ask for.
+            let mut token: Token = get_token().await?;
             let waited = inner.limiter.acquire(req.op.category()).await;
             inner.counters.limiter_wait(waited);
-            let token: Token = inner.tokens.get(&self.fetch_context()).await.map_err(|e| {
-                let op = e.operation().to_owned();
-                if op == FETCH_TOKEN {
-                    e.with_operation(format!("{FETCH_TOKEN} (to {})", req.what))
-                } else {
-                    e
-                }
-            })?;
+            if !waited.is_zero() {
+                token = get_token().await?;
+            }
             st.start_attempt();
             inner.counters.request(req.op);
             if st.attempts > 1 {

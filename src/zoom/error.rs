@@ -575,9 +575,16 @@ fn names_a_role(op: Operation) -> bool {
 /// A message that says something is not there ("Role not found.", "Provided `role_id`
 /// does not exist.", "Role or Member not found").
 fn says_not_found(message_lower: &str) -> bool {
-    ["not found", "does not exist", "doesn't exist", "not exist"]
-        .iter()
-        .any(|p| message_lower.contains(p))
+    [
+        "not found",
+        "does not exist",
+        "doesn't exist",
+        "not exist",
+        "cannot be found",
+        "can't be found",
+    ]
+    .iter()
+    .any(|p| message_lower.contains(p))
 }
 
 /// What a "not found" answer of `op` is about, from the message when it says.
