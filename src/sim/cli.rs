@@ -219,6 +219,12 @@ mod tests {
             "--token-lifetime",
             "0.25",
             "--unpaid",
+            "--refusal-body",
+            "empty",
+            "--not-found-form=300",
+            "--single-token",
+            "--token-api-url",
+            "https://api.zoom.us",
         ]);
         let s = &o.config.switches;
         assert_eq!(o.config.listen.port(), 4567);
@@ -229,6 +235,10 @@ mod tests {
         assert_eq!(o.config.static_tokens, vec!["a", "b"]);
         assert_eq!(s.token_lifetime_ms, 250);
         assert!(s.unpaid);
+        assert_eq!(s.refusal_body, crate::sim::RefusalBody::Empty);
+        assert_eq!(s.not_found_form, crate::sim::NotFoundForm::Code300);
+        assert!(s.single_token);
+        assert_eq!(s.token_api_url.as_deref(), Some("https://api.zoom.us"));
     }
 
     #[test]
@@ -237,6 +247,8 @@ mod tests {
         assert!(parse(["--drop-rate", "2"]).is_err());
         assert!(parse(["--users"]).is_err());
         assert!(parse(["--latency-ms", "50-20"]).is_err());
+        assert!(parse(["--not-found-form", "418"]).is_err());
+        assert!(parse(["--refusal-body", "rude"]).is_err());
         assert!(matches!(parse(["--help"]), Ok(Command::Help)));
     }
 }
