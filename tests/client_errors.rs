@@ -385,6 +385,66 @@ async fn connection_refused_is_transient() {
 }
 
 #[tokio::test]
+async fn an_unreachable_host_is_named_with_the_setting_to_fix() {
+    let sim = start(SimConfig::default().with_seed(21)).await;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+
+    // The API.
+    let mut cfg = config(&sim);
+    cfg.api_url = format!("http://127.0.0.1:{port}/v2?tenant=hidden-query")
+        .parse()
+        .unwrap();
+    cfg.max_attempts = 1;
+    let e = ZoomClient::new(cfg)
+        .unwrap()
+        .get_role("1")
+        .await
+        .unwrap_err();
+    let t = e.to_string();
+    assert!(
+        t.contains(&format!("could not connect to 127.0.0.1:{port}")),
+        "{t}"
+    );
+    assert!(
+        t.contains("check api_url (or the ZOOM_API_URL environment variable)"),
+        "{t}"
+    );
+    assert!(t.contains("https://api.zoomgov.com/v2"), "{t}");
+    assert!(!t.contains("hidden-query") && !t.contains("/v2?"), "{t}");
+
+    // The token endpoint; its query string is never shown.
+    let mut cfg = config(&sim);
+    if let Auth::ClientCredentials { token_url, .. } = &mut cfg.auth {
+        *token_url = format!("http://127.0.0.1:{port}/oauth/token?account_id=hidden-query")
+            .parse()
+            .unwrap();
+    }
+    cfg.max_attempts = 1;
+    let e = ZoomClient::new(cfg)
+        .unwrap()
+        .get_role("1")
+        .await
+        .unwrap_err();
+    let t = e.to_string();
+    assert!(
+        t.starts_with("fetch an OAuth access token (to get role 1) failed"),
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!("could not connect to 127.0.0.1:{port}")),
+        "{t}"
+    );
+    assert!(
+        t.contains("check token_url (or the ZOOM_TOKEN_URL environment variable)"),
+        "{t}"
+    );
+    assert!(t.contains("https://zoomgov.com/oauth/token"), "{t}");
+    assert!(!t.contains("hidden-query"), "{t}");
+}
+
+#[tokio::test]
 async fn configuration_errors() {
     let sim = start(SimConfig::default().with_seed(20)).await;
     let mut cfg = config(&sim);
@@ -423,4 +483,22 @@ async fn callers_waiting_on_a_failed_token_fetch_share_its_failure() {
     // A later request tries again: the secret may have been fixed meanwhile.
     c.list_roles(None).await.unwrap_err();
     assert_eq!(sim.stats().count("POST /oauth/token"), 2);
+}
+
+#[tokio::test]
+async fn the_token_answers_api_url_is_never_used_as_the_api_base() {
+    // Zoom's token answer carries `api_url`, a host without `/v2`. Pasting it into request
+    // paths would send every call to the wrong place (code 2300, or nowhere): requests keep
+    // going to the configured api_url.
+    let sim = start(
+        SimConfig::default()
+            .with_seed(22)
+            .with_switches(|s| s.token_api_url = Some("http://127.0.0.1:1".into())),
+    )
+    .await;
+    let c = ZoomClient::new(config(&sim)).unwrap();
+    let role = c.get_role("1").await.unwrap();
+    assert_eq!(role.name, "Admin");
+    assert_eq!(sim.stats().count("GET /roles/{roleId}"), 1);
+    assert_eq!(sim.stats().count("GET (unmatched)"), 0);
 }

@@ -102,6 +102,6 @@ async fn requests_are_logged_without_secrets() {
         assert!(request.contains(field), "{field} missing in {request}");
     }
     assert!(all.contains("token fetch"), "{all}");
-    assert!(all.contains("token rejected, renewing once"), "{all}");
+    assert!(all.contains("token rejected, renewing"), "{all}");
     assert!(all.contains("status=400"), "{all}");
 }

@@ -55,7 +55,7 @@ async fn token_is_renewed_before_it_expires() {
 }
 
 #[tokio::test]
-async fn a_124_renews_the_token_once_for_all_callers() {
+async fn a_124_renews_the_token_for_all_callers_as_often_as_needed_but_bounded() {
     let sim = start(SimConfig::default().with_users(30).with_seed(31)).await;
     let c = client(&sim);
     c.get_role("1").await.unwrap();
@@ -77,15 +77,25 @@ async fn a_124_renews_the_token_once_for_all_callers() {
         "one renewal shared by every caller"
     );
 
-    // A second 124 right after the renewal fails, with the credentials advice.
-    sim.push_fault(fault("GET /roles/{roleId}", FaultKind::InvalidToken, 2));
+    // The renewed token is ended too (another client of the app took a new one): renewed
+    // again, and the request goes through.
+    sim.push_fault(fault("GET /roles/{roleId}", FaultKind::InvalidToken, 3));
+    c.get_role("1").await.unwrap();
+    assert_eq!(c.stats().token_fetches, 5);
+
+    // A token Zoom never accepts: a bounded number of renewals (6), then the credentials
+    // advice; no loop.
+    let renewals = c.stats().token_renewals;
+    sim.push_fault(fault("GET /roles/{roleId}", FaultKind::InvalidToken, 7));
     let e = c.get_role("1").await.unwrap_err();
     assert_eq!(
         (e.kind(), e.zoom_code()),
         (&ErrorKind::Authentication, Some(124))
     );
     assert!(e.to_string().contains("freshly fetched"), "{e}");
-    assert_eq!(c.stats().token_fetches, 3);
+    assert!(e.to_string().contains("after 7 attempts"), "{e}");
+    assert_eq!(c.stats().token_fetches, 11);
+    assert_eq!(c.stats().token_renewals - renewals, 6);
     c.get_role("1").await.unwrap();
 }
 

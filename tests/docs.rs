@@ -25,7 +25,10 @@
 //!   the registry's tfplugindocs renders it (attributes holding objects get a
 //!   "Nested Schema" subsection listing the objects' attributes);
 //! - `{{ example "examples/PATH" }}`: that file in a fenced block, `terraform` for `.tf`
-//!   and `.hcl`, `shell` for `.sh`.
+//!   and `.hcl`, `shell` for `.sh`;
+//! - `{{ scopes }}`: the OAuth scopes the provider can need, from the client's endpoint
+//!   table (`zoom::ENDPOINTS`): a line each for classic and granular apps, and a table of
+//!   every endpoint with its scopes.
 //!
 //! Beyond the content, the tests hold the layout to what the registry and tfplugindocs
 //! expect: nothing in `docs/` but `index.md` and the registry's subfolders, a front matter
@@ -237,15 +240,42 @@ fn expand(
         ("name", None) => subject.name.clone(),
         ("description", None) => subject.schema.block.description.trim().to_string(),
         ("schema", None) => schema_section(template, &subject.schema),
+        ("scopes", None) => scopes_section(),
         ("example", Some(path)) => {
             used.insert(path.to_string());
             example(path)
         }
         _ => panic!(
             "docs: {template}: unknown placeholder `{{{{ {placeholder} }}}}`; use name, \
-             description, schema or example \"examples/...\""
+             description, schema, scopes or example \"examples/...\""
         ),
     }
+}
+
+/// The scope list, from the client's endpoint table.
+fn scopes_section() -> String {
+    use terraform_provider_zoom::zoom::{classic_scopes, granular_scopes, ENDPOINTS};
+    let code = |v: Vec<&str>| {
+        v.iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = format!(
+        "- Classic scopes: {}\n- Granular scopes: {}\n\n\
+         | Used for | Zoom endpoint | Rate category | Classic scope | Granular scope |\n\
+         |---|---|---|---|---|\n",
+        code(classic_scopes()),
+        code(granular_scopes())
+    );
+    for e in &ENDPOINTS {
+        let _ = writeln!(
+            out,
+            "| {} | `{} {}` | {:?} | `{}` | `{}` |",
+            e.used_for, e.method, e.path, e.category, e.classic_scope, e.granular_scope
+        );
+    }
+    out.trim_end().to_string()
 }
 
 /// An example file as a fenced code block.
@@ -941,4 +971,27 @@ fn examples_are_terraform_fmt_clean() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn every_scope_of_the_endpoint_table_is_in_the_docs() {
+    use terraform_provider_zoom::zoom::ENDPOINTS;
+    // The rendered page (docs_are_up_to_date holds the file to it).
+    let (pages, _) = render_all();
+    let index = &pages
+        .iter()
+        .find(|p| p.path == "docs/index.md")
+        .expect("docs/index.md is rendered")
+        .content;
+    for e in &ENDPOINTS {
+        for scope in [e.classic_scope, e.granular_scope] {
+            assert!(
+                index.contains(&format!("`{scope}`")),
+                "docs/index.md does not name {scope} ({} {}): keep `{{{{ scopes }}}}` in \
+                 docs-templates/index.md.tmpl",
+                e.method,
+                e.path
+            );
+        }
+    }
 }

@@ -106,7 +106,7 @@ resource "zoom_role_membership" "kim" {{
         ])
         .failed();
     assert!(run.stderr().contains("Member role"), "{run}");
-    // Importing someone who doesn't hold the role finds nothing to import.
+    // Importing someone who doesn't hold the role says so (see e2e_import_why).
     let run = ws
         .run(&[
             "import",
@@ -115,11 +115,7 @@ resource "zoom_role_membership" "kim" {{
             "1/u00004",
         ])
         .failed();
-    assert!(
-        run.stderr()
-            .contains("Cannot import non-existent remote object"),
-        "{run}"
-    );
+    assert!(run.stderr().contains("does not hold role \"1\""), "{run}");
 }
 
 #[test]

@@ -25,7 +25,10 @@ async fn unpaid_accounts_answer_200_with_code_and_change_nothing() {
     let create = sim.post("/roles", json!({"name": "Paid only"})).await;
     assert_eq!(create.status, StatusCode::OK);
     assert_eq!(create.code(), Some(200));
-    assert_eq!(create.body["message"], "Only available for paid account.");
+    assert_eq!(
+        create.body["message"],
+        "You do not have the permission to create a role."
+    );
     let assign = sim
         .post(
             &format!("/roles/{role}/members"),

@@ -223,3 +223,102 @@ async fn unknown_endpoints_answer_2300() {
     let c = sim.get("/roles//members").await;
     assert_eq!(c.code(), Some(2300));
 }
+
+#[tokio::test]
+async fn each_documented_not_found_form_on_every_route_naming_a_role() {
+    use terraform_provider_zoom::sim::NotFoundForm;
+    let sim = start(SimConfig::default().with_users(2)).await;
+    let calls: [(Method, &str, Option<serde_json::Value>); 6] = [
+        (Method::GET, "/roles/nope", None),
+        (Method::PATCH, "/roles/nope", Some(json!({"name": "x"}))),
+        (Method::DELETE, "/roles/nope", None),
+        (Method::GET, "/roles/nope/members", None),
+        (
+            Method::POST,
+            "/roles/nope/members",
+            Some(json!({"members": [{"id": "u00001"}]})),
+        ),
+        (Method::DELETE, "/roles/nope/members/u00001", None),
+    ];
+    for (form, status, code, message) in [
+        (
+            NotFoundForm::Code300,
+            StatusCode::BAD_REQUEST,
+            Some(300),
+            "Role not found.",
+        ),
+        (
+            NotFoundForm::Code200,
+            StatusCode::OK,
+            Some(200),
+            "Role not found.",
+        ),
+        (
+            NotFoundForm::Http404,
+            StatusCode::NOT_FOUND,
+            None,
+            "Role not found",
+        ),
+    ] {
+        sim.handle
+            .update_switches(|s| s.not_found_form = form)
+            .unwrap();
+        for (method, path, body) in calls.clone() {
+            let a = sim.call(method.clone(), path, body).await;
+            let unassign = path.ends_with("/u00001");
+            let message = if unassign && form == NotFoundForm::Http404 {
+                "Role or Member not found"
+            } else {
+                message
+            };
+            assert_eq!(
+                (a.status, a.code(), a.body["message"].as_str()),
+                (status, code, Some(message)),
+                "{form:?} {method} {path}"
+            );
+        }
+    }
+    // Other errors keep their form.
+    let owner = sim.delete("/roles/0").await;
+    assert_eq!(owner.code(), Some(300));
+}
+
+#[tokio::test]
+async fn unpaid_refusals_with_zooms_messages_or_an_empty_body() {
+    use terraform_provider_zoom::sim::RefusalBody;
+    let sim = start(SimConfig::default()).await;
+    let id = sim.create_role("Kept").await;
+    sim.handle.update_switches(|s| s.unpaid = true).unwrap();
+    let create = sim.post("/roles", json!({"name": "New"})).await;
+    assert_eq!((create.status, create.code()), (StatusCode::OK, Some(200)));
+    assert_eq!(
+        create.body["message"],
+        "You do not have the permission to create a role."
+    );
+    let update = sim
+        .patch(&format!("/roles/{id}"), json!({"name": "Renamed"}))
+        .await;
+    assert_eq!(
+        update.body["message"],
+        "The account must be a paid account to update the role."
+    );
+    sim.handle
+        .update_switches(|s| s.refusal_body = RefusalBody::Empty)
+        .unwrap();
+    for a in [
+        sim.post("/roles", json!({"name": "New"})).await,
+        sim.patch(&format!("/roles/{id}"), json!({"name": "Renamed"}))
+            .await,
+        sim.delete(&format!("/roles/{id}")).await,
+    ] {
+        assert_eq!((a.status, &a.body), (StatusCode::OK, &json!({})));
+    }
+    let names: Vec<String> = sim
+        .handle
+        .state()
+        .roles
+        .iter()
+        .map(|r| r.role.name.clone())
+        .collect();
+    assert!(names.contains(&"Kept".to_string()) && !names.contains(&"New".to_string()));
+}

@@ -7,8 +7,11 @@ use std::time::Duration;
 
 use crate::tfplugin::{Attribute, Block, Diagnostic, Diagnostics, Schema, Value};
 
-pub const DEFAULT_API_URL: &str = "https://api.zoom.us/v2";
-pub const DEFAULT_TOKEN_URL: &str = "https://zoom.us/oauth/token";
+pub use crate::zoom::{DEFAULT_API_URL, DEFAULT_TOKEN_URL, GOV_API_URL, GOV_TOKEN_URL};
+
+/// The Zoom for Government switch and its environment variable.
+const GOV_SETTING: &str = "zoom_for_government";
+const GOV_ENV: &str = "ZOOM_FOR_GOVERNMENT";
 
 /// Each string setting: attribute name, environment variable, sensitive.
 const STRING_SETTINGS: &[(&str, &str, bool, &str)] = &[
@@ -46,15 +49,17 @@ const STRING_SETTINGS: &[(&str, &str, bool, &str)] = &[
         "api_url",
         "ZOOM_API_URL",
         false,
-        "Base URL of Zoom's REST API. Defaults to `https://api.zoom.us/v2`; point it at the \
-         bundled Zoom simulator for testing. Can also be set with `ZOOM_API_URL`.",
+        "Base URL of Zoom's REST API. Defaults to `https://api.zoom.us/v2` \
+         (`https://api.zoomgov.com/v2` with `zoom_for_government`); point it at the bundled \
+         Zoom simulator for testing. Can also be set with `ZOOM_API_URL`.",
     ),
     (
         "token_url",
         "ZOOM_TOKEN_URL",
         false,
-        "Zoom's OAuth token endpoint. Defaults to `https://zoom.us/oauth/token`. Can also be \
-         set with `ZOOM_TOKEN_URL`.",
+        "Zoom's OAuth token endpoint. Defaults to `https://zoom.us/oauth/token` \
+         (`https://zoomgov.com/oauth/token` with `zoom_for_government`). Can also be set with \
+         `ZOOM_TOKEN_URL`.",
     ),
 ];
 
@@ -101,6 +106,13 @@ pub fn schema() -> Schema {
             }
         })
         .collect();
+    attributes.push(Attribute::bool(GOV_SETTING).optional().describe(
+        "The account is on Zoom for Government (ZoomGov): `api_url` and `token_url` default to \
+         `https://api.zoomgov.com/v2` and `https://zoomgov.com/oauth/token` together. An \
+         `api_url` or `token_url` set explicitly (or through its environment variable) still \
+         wins. Can also be set with `ZOOM_FOR_GOVERNMENT` (`true` or `false`). Defaults to \
+         `false`.",
+    ));
     attributes.push(Attribute::string("rate_limit_plan").optional().describe(
         "Zoom plan whose per-second rate limits the provider stays under: `free` (Light 4/s, \
          Medium 2/s), `pro` (30/s, 20/s) or `business` (80/s, 60/s; also for Enterprise). \
@@ -279,6 +291,14 @@ fn parse_url(name: &str, env: &str, s: &str) -> Result<url::Url, Diagnostic> {
     Ok(url)
 }
 
+fn parse_bool(s: &str) -> Option<bool> {
+    match s.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Some(true),
+        "false" | "0" | "no" => Some(false),
+        _ => None,
+    }
+}
+
 fn parse_plan(s: &str) -> Result<RatePlan, Diagnostic> {
     match s.to_ascii_lowercase().as_str() {
         "free" | "basic" => Ok(RatePlan::Free),
@@ -313,6 +333,9 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Resolve
     let access_token = get("access_token");
     let api_url = get("api_url");
     let token_url = get("token_url");
+    if config.attr(GOV_SETTING).is_unknown() {
+        unknown.push(GOV_SETTING);
+    }
     if !unknown.is_empty() {
         return (Resolved::Unknown(unknown), diags);
     }
@@ -375,15 +398,43 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Resolve
         }
     };
 
+    let gov = match config.attr(GOV_SETTING).as_bool() {
+        Some(b) => b,
+        None => match env(GOV_ENV).as_deref().map(str::trim) {
+            None | Some("") => false,
+            Some(v) => match parse_bool(v) {
+                Some(b) => b,
+                None => {
+                    diags.push(
+                        Diagnostic::error(
+                            format!("Invalid {GOV_ENV}"),
+                            format!(
+                                "The {GOV_ENV} environment variable is {v:?}; set it to \
+                                 \"true\" (the account is on Zoom for Government) or \"false\", \
+                                 or set {GOV_SETTING} in the provider block."
+                            ),
+                        )
+                        .at_attr(GOV_SETTING),
+                    );
+                    return (Resolved::Invalid, diags);
+                }
+            },
+        },
+    };
+    let (default_api, default_token) = if gov {
+        (GOV_API_URL, GOV_TOKEN_URL)
+    } else {
+        (DEFAULT_API_URL, DEFAULT_TOKEN_URL)
+    };
     let api_url = parse_url(
         "api_url",
         "ZOOM_API_URL",
-        api_url.as_deref().unwrap_or(DEFAULT_API_URL),
+        api_url.as_deref().unwrap_or(default_api),
     );
     let token_url = parse_url(
         "token_url",
         "ZOOM_TOKEN_URL",
-        token_url.as_deref().unwrap_or(DEFAULT_TOKEN_URL),
+        token_url.as_deref().unwrap_or(default_token),
     );
     let (api_url, token_url) = match (api_url, token_url) {
         (Ok(a), Ok(t)) => (a, t),
@@ -457,6 +508,69 @@ mod tests {
                 a.name
             );
         }
+    }
+
+    #[test]
+    fn zoom_for_government_switches_both_urls_and_explicit_urls_win() {
+        let creds = [
+            ("ZOOM_ACCOUNT_ID", "acc"),
+            ("ZOOM_CLIENT_ID", "cid"),
+            ("ZOOM_CLIENT_SECRET", "sec"),
+        ];
+        let urls = |r: Resolved| {
+            let s = ready(r);
+            (s.api_url.to_string(), s.token_url.to_string())
+        };
+        let gov = (
+            "https://api.zoomgov.com/v2".to_string(),
+            "https://zoomgov.com/oauth/token".to_string(),
+        );
+        let (r, d) = resolve(
+            &config(&[("zoom_for_government", Value::Bool(true))]),
+            &env(&creds),
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(urls(r), gov);
+
+        let mut with_env = creds.to_vec();
+        with_env.push(("ZOOM_FOR_GOVERNMENT", "true"));
+        let (r, _) = resolve(&config(&[]), &env(&with_env));
+        assert_eq!(urls(r), gov);
+
+        // The block's false beats the environment's true.
+        let (r, _) = resolve(
+            &config(&[("zoom_for_government", Value::Bool(false))]),
+            &env(&with_env),
+        );
+        assert_eq!(
+            urls(r),
+            (DEFAULT_API_URL.to_string(), DEFAULT_TOKEN_URL.to_string())
+        );
+
+        // An explicit URL wins, in the block or the environment.
+        let mut explicit = with_env.clone();
+        explicit.push(("ZOOM_TOKEN_URL", "http://127.0.0.1:9/oauth/token"));
+        let (r, _) = resolve(
+            &config(&[("api_url", "http://127.0.0.1:9/v2".into())]),
+            &env(&explicit),
+        );
+        assert_eq!(
+            urls(r),
+            (
+                "http://127.0.0.1:9/v2".to_string(),
+                "http://127.0.0.1:9/oauth/token".to_string()
+            )
+        );
+
+        let mut bad = creds.to_vec();
+        bad.push(("ZOOM_FOR_GOVERNMENT", "gov"));
+        let (r, d) = resolve(&config(&[]), &env(&bad));
+        assert!(matches!(r, Resolved::Invalid));
+        let text = format!("{d:?}");
+        assert!(
+            text.contains("ZOOM_FOR_GOVERNMENT") && text.contains("true"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod data_role_members;
 pub mod data_roles;
 pub mod data_user;
 mod errors;
+mod import_check;
 pub mod role;
 pub mod role_members;
 pub mod role_membership;

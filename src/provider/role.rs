@@ -515,7 +515,13 @@ impl Resource for RoleResource {
     }
 
     async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
-        import(id, diags)
+        let state = import(id, diags)?;
+        let role_id = state.attr("id").as_str().unwrap_or_default().to_string();
+        super::import_check::role_exists(&self.data, "zoom_role", &role_id)
+            .await
+            .map_err(|d| diags.push(d))
+            .ok()?;
+        Some(state)
     }
 
     fn generate_config(&self, state: &Value) -> Value {

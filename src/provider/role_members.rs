@@ -17,7 +17,7 @@ use super::ProviderData;
 use crate::tfplugin::{
     Attribute, Block, Diagnostic, Diagnostics, IdentitySchema, Plan, Resource, Schema, Type, Value,
 };
-use crate::zoom::{ErrorKind, Member, MemberRef};
+use crate::zoom::{Member, MemberRef};
 
 pub struct RoleMembersResource {
     data: Arc<ProviderData>,
@@ -187,8 +187,7 @@ async fn converge(data: &ProviderData, planned: &Value, diags: &mut Diagnostics)
         let assigned = match ready.client.assign_members(&role_id, &missing).await {
             Ok(r) => r,
             Err(e) => {
-                let attr = if matches!(e.kind(), ErrorKind::NotFound) && e.zoom_code() != Some(1034)
-                {
+                let attr = if e.is_user_not_found() {
                     "members"
                 } else {
                     "role_id"
@@ -388,7 +387,17 @@ impl Resource for RoleMembersResource {
     }
 
     async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
-        import(id, diags)
+        let state = import(id, diags)?;
+        let role_id = state
+            .attr("role_id")
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        super::import_check::role_exists(&self.data, "zoom_role_members", &role_id)
+            .await
+            .map_err(|d| diags.push(d))
+            .ok()?;
+        Some(state)
     }
 
     fn generate_config(&self, state: &Value) -> Value {

@@ -393,8 +393,9 @@ async fn assign(
         .assign(&role_id, MemberRef::Id(user_id.clone()))
         .await
     {
-        // 1001 is about the user; everything else (1034, Owner/Member refusals) the role.
-        let attr = if e.zoom_code() == Some(1001) {
+        // A missing user is about the user; everything else (a missing role, Owner/Member
+        // refusals) the role.
+        let attr = if e.is_user_not_found() {
             user_attr(config)
         } else {
             "role_id"
@@ -714,7 +715,13 @@ impl Resource for MembershipResource {
     }
 
     async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
-        import(id, diags)
+        let state = import(id, diags)?;
+        let (role_id, member) = parse_import_id(id).ok()?;
+        super::import_check::membership_exists(&self.data, &role_id, &member)
+            .await
+            .map_err(|d| diags.push(d))
+            .ok()?;
+        Some(state)
     }
 
     fn generate_config(&self, state: &Value) -> Value {

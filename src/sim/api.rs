@@ -104,7 +104,12 @@ pub(crate) async fn get_role(
     State(app): State<App>,
     ZPath(role_id): ZPath<String>,
 ) -> ApiResult<Json<Value>> {
-    let role = app.lock().dir.get_role(&role_id)?;
+    let sim = app.lock();
+    let role = sim
+        .dir
+        .get_role(&role_id)
+        .map_err(|e| e.role_missing_as(sim.switches.not_found_form, false))?;
+    drop(sim);
     let mut body = role_json(&role);
     body["sub_account_privileges"] = json!({"second_level": 0});
     Ok(Json(body))
@@ -116,7 +121,11 @@ pub(crate) async fn update_role(
     body: Bytes,
 ) -> ApiResult<StatusCode> {
     let patch: RolePatch = parse_body(&body)?;
-    app.lock().dir.update_role(&role_id, patch)?;
+    let mut sim = app.lock();
+    let form = sim.switches.not_found_form;
+    sim.dir
+        .update_role(&role_id, patch)
+        .map_err(|e| e.role_missing_as(form, false))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -126,7 +135,10 @@ pub(crate) async fn delete_role(
 ) -> ApiResult<StatusCode> {
     let mut sim = app.lock();
     let policy = sim.switches.delete_role_with_members;
-    sim.dir.delete_role(&role_id, policy, Instant::now())?;
+    let form = sim.switches.not_found_form;
+    sim.dir
+        .delete_role(&role_id, policy, Instant::now())
+        .map_err(|e| e.role_missing_as(form, false))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -139,9 +151,11 @@ pub(crate) async fn list_members(
     let sim = &mut *guard;
     let lag = Duration::from_millis(sim.switches.member_list_lag_ms);
     let token = sim.random_string(32);
+    let form = sim.switches.not_found_form;
     let page = sim
         .dir
-        .list_members(&role_id, &query, Instant::now(), lag, || token)?;
+        .list_members(&role_id, &query, Instant::now(), lag, || token)
+        .map_err(|e| e.role_missing_as(form, false))?;
     Ok(Json(json!(page)))
 }
 
@@ -156,10 +170,13 @@ pub(crate) async fn assign_members(
     body: Bytes,
 ) -> ApiResult<Response> {
     let body: AssignBody = parse_body(&body)?;
-    let ids = app
-        .lock()
-        .dir
-        .assign(&role_id, body.members, Instant::now())?;
+    let ids = {
+        let mut sim = app.lock();
+        let form = sim.switches.not_found_form;
+        sim.dir
+            .assign(&role_id, body.members, Instant::now())
+            .map_err(|e| e.role_missing_as(form, false))?
+    };
     let add_at = time::OffsetDateTime::now_utc()
         .format(time::macros::format_description!(
             "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
@@ -173,9 +190,11 @@ pub(crate) async fn unassign_member(
     State(app): State<App>,
     ZPath((role_id, member_id)): ZPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    app.lock()
-        .dir
-        .unassign(&role_id, &member_id, Instant::now())?;
+    let mut sim = app.lock();
+    let form = sim.switches.not_found_form;
+    sim.dir
+        .unassign(&role_id, &member_id, Instant::now())
+        .map_err(|e| e.role_missing_as(form, true))?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -32,7 +32,8 @@ Auth
   --token-lifetime-ms MS      same in milliseconds
   --scopes LIST               granted scopes, space- or comma-separated (default: all)
   --scope-style STYLE         auto|classic|granular: 4700 or 4711 on missing scopes (default auto)
-  --single-token              a new token revokes earlier ones
+  --single-token              one live token per app: a new token revokes earlier ones
+  --token-api-url URL         api_url reported in token answers (default: this server)
 
 Rate limits and faults
   --plan PLAN                 free|pro|business|off per-second limits (default off)
@@ -50,6 +51,8 @@ Rate limits and faults
 
 Behaviour
   --unpaid                    mutations answer HTTP 200 {code:200} and change nothing
+  --refusal-body FORM         coded (default) | empty: the unpaid refusals' body, or {}
+  --not-found-form FORM       1034 (default) | 300 | 200 | 404: how a missing role is answered
   --member-list-lag-ms MS     member listings show membership as of MS ago
   --create-empty-body         POST /roles answers 201 with an empty body
   --delete-role-with-members POLICY   move-to-member (default) | reject
@@ -151,6 +154,7 @@ where
             }
             "--scope-style" => s.scope_style = value(&flag)?.parse()?,
             "--single-token" => s.single_token = true,
+            "--token-api-url" => s.token_api_url = Some(value(&flag)?),
             "--plan" => s.rate_limits = value(&flag)?.parse::<Plan>()?.limits(),
             "--rate-limit-light" => s.rate_limits.light = Some(parse_num(&flag, &value(&flag)?)?),
             "--rate-limit-medium" => s.rate_limits.medium = Some(parse_num(&flag, &value(&flag)?)?),
@@ -162,6 +166,8 @@ where
             "--drop-rate" => s.drop_rate = parse_rate(&flag, &value(&flag)?)?,
             "--fault-route" => s.fault_routes.push(value(&flag)?),
             "--unpaid" => s.unpaid = true,
+            "--refusal-body" => s.refusal_body = value(&flag)?.parse()?,
+            "--not-found-form" => s.not_found_form = value(&flag)?.parse()?,
             "--member-list-lag-ms" => s.member_list_lag_ms = parse_num(&flag, &value(&flag)?)?,
             "--create-empty-body" => s.create_empty_body = true,
             "--delete-role-with-members" => s.delete_role_with_members = value(&flag)?.parse()?,
@@ -213,6 +219,12 @@ mod tests {
             "--token-lifetime",
             "0.25",
             "--unpaid",
+            "--refusal-body",
+            "empty",
+            "--not-found-form=300",
+            "--single-token",
+            "--token-api-url",
+            "https://api.zoom.us",
         ]);
         let s = &o.config.switches;
         assert_eq!(o.config.listen.port(), 4567);
@@ -223,6 +235,10 @@ mod tests {
         assert_eq!(o.config.static_tokens, vec!["a", "b"]);
         assert_eq!(s.token_lifetime_ms, 250);
         assert!(s.unpaid);
+        assert_eq!(s.refusal_body, crate::sim::RefusalBody::Empty);
+        assert_eq!(s.not_found_form, crate::sim::NotFoundForm::Code300);
+        assert!(s.single_token);
+        assert_eq!(s.token_api_url.as_deref(), Some("https://api.zoom.us"));
     }
 
     #[test]
@@ -231,6 +247,8 @@ mod tests {
         assert!(parse(["--drop-rate", "2"]).is_err());
         assert!(parse(["--users"]).is_err());
         assert!(parse(["--latency-ms", "50-20"]).is_err());
+        assert!(parse(["--not-found-form", "418"]).is_err());
+        assert!(parse(["--refusal-body", "rude"]).is_err());
         assert!(matches!(parse(["--help"]), Ok(Command::Help)));
     }
 }

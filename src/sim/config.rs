@@ -120,6 +120,60 @@ impl FromStr for DeleteRolePolicy {
     }
 }
 
+/// How "role not found" is answered: Zoom's reference documents several forms.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum NotFoundForm {
+    /// Code 1034 "Role does not exist.", HTTP 400 on the role routes and HTTP 404 on the
+    /// members routes.
+    #[default]
+    Code1034,
+    /// HTTP 400 `{"code":300,"message":"Role not found."}` (documented for GET and DELETE).
+    Code300,
+    /// HTTP 200 `{"code":200,"message":"Role not found."}` (documented for DELETE).
+    Code200,
+    /// HTTP 404 `{"message":"Role not found"}` without a code ("Role or Member not found"
+    /// when unassigning), as documented for the members routes.
+    Http404,
+}
+
+impl FromStr for NotFoundForm {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "1034" | "code1034" | "code_1034" => Ok(Self::Code1034),
+            "300" | "code300" | "code_300" => Ok(Self::Code300),
+            "200" | "code200" | "code_200" => Ok(Self::Code200),
+            "404" | "http404" | "http_404" => Ok(Self::Http404),
+            other => Err(format!(
+                "unknown not-found form {other:?} (1034, 300, 200, 404)"
+            )),
+        }
+    }
+}
+
+/// The body of an unpaid account's HTTP 200 refusals.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalBody {
+    /// `{"code":200,"message":...}` with the message Zoom documents for the route.
+    #[default]
+    Coded,
+    /// `{}`, as clients have met it.
+    Empty,
+}
+
+impl FromStr for RefusalBody {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "coded" => Ok(Self::Coded),
+            "empty" => Ok(Self::Empty),
+            other => Err(format!("unknown refusal body {other:?} (coded, empty)")),
+        }
+    }
+}
+
 /// Longest accepted token lifetime (one year), so expiry times cannot overflow.
 pub const MAX_TOKEN_LIFETIME_MS: u64 = 365 * 24 * 3_600_000;
 
@@ -151,8 +205,13 @@ pub struct Switches {
     /// Scopes of tokens issued from now on (and of static tokens); `None` = all granted.
     pub scopes: Option<Vec<String>>,
     pub scope_style: ScopeStyle,
-    /// Mutations answer HTTP 200 `{"code":200,...}` and change nothing.
+    /// Mutations answer HTTP 200 `{"code":200,...}` (or `{}`, see `refusal_body`) and
+    /// change nothing.
     pub unpaid: bool,
+    /// Body of the unpaid refusals.
+    pub refusal_body: RefusalBody,
+    /// How a missing role is answered.
+    pub not_found_form: NotFoundForm,
     /// Member listings show membership as it was this many milliseconds ago.
     pub member_list_lag_ms: u64,
     /// `POST /roles` answers 201 with an empty body.
@@ -161,6 +220,9 @@ pub struct Switches {
     pub delete_role_with_members: DeleteRolePolicy,
     /// Issuing a token revokes every earlier issued token.
     pub single_token: bool,
+    /// The `api_url` reported in token answers; `None` = this simulator's own base URL
+    /// (Zoom reports a host without `/v2`, e.g. `https://api.zoom.us`).
+    pub token_api_url: Option<String>,
 }
 
 impl Default for Switches {
@@ -179,10 +241,13 @@ impl Default for Switches {
             scopes: None,
             scope_style: ScopeStyle::Auto,
             unpaid: false,
+            refusal_body: RefusalBody::Coded,
+            not_found_form: NotFoundForm::Code1034,
             member_list_lag_ms: 0,
             create_empty_body: false,
             delete_role_with_members: DeleteRolePolicy::MoveToMember,
             single_token: false,
+            token_api_url: None,
         }
     }
 }

@@ -69,9 +69,39 @@ impl ApiError {
         Self::new(status, 2300, "This API endpoint is not recognized.")
     }
 
-    /// HTTP 200 with code 200: how Zoom refuses role management on a free account.
-    pub fn unpaid() -> Self {
-        Self::new(StatusCode::OK, 200, "Only available for paid account.")
+    /// HTTP 200 with code 200: how Zoom refuses role management on a free account, with
+    /// the message its reference documents for the route (`route` is a route key such as
+    /// `PATCH /roles/{roleId}`).
+    pub fn unpaid(route: &str) -> Self {
+        let message = match route {
+            "POST /roles" => "You do not have the permission to create a role.",
+            "PATCH /roles/{roleId}" => "The account must be a paid account to update the role.",
+            _ => "Only available for paid account.",
+        };
+        Self::new(StatusCode::OK, 200, message)
+    }
+
+    /// Rewrite a missing-role answer (code 1034) into `form`; other errors pass through.
+    /// `unassign` picks the wording of `DELETE /roles/{roleId}/members/{memberId}`.
+    pub fn role_missing_as(self, form: super::config::NotFoundForm, unassign: bool) -> Self {
+        use super::config::NotFoundForm;
+        if self.code != 1034 {
+            return self;
+        }
+        match form {
+            NotFoundForm::Code1034 => self,
+            NotFoundForm::Code300 => Self::new(StatusCode::BAD_REQUEST, 300, "Role not found."),
+            NotFoundForm::Code200 => Self::new(StatusCode::OK, 200, "Role not found."),
+            NotFoundForm::Http404 => Self::new(
+                StatusCode::NOT_FOUND,
+                0,
+                if unassign {
+                    "Role or Member not found"
+                } else {
+                    "Role not found"
+                },
+            ),
+        }
     }
 
     /// A JSON body that could not be parsed.
@@ -82,11 +112,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
-            self.status,
-            Json(json!({"code": self.code, "message": self.message})),
-        )
-            .into_response()
+        // Code 0 stands for an answer without a Zoom code (a bare HTTP 404).
+        let body = if self.code == 0 {
+            json!({"message": self.message})
+        } else {
+            json!({"code": self.code, "message": self.message})
+        };
+        (self.status, Json(body)).into_response()
     }
 }
 

@@ -34,32 +34,21 @@ pub(crate) struct RouteInfo {
     pub mutation: bool,
 }
 
-/// The route table. `template` is the axum route path without `/v2`.
+/// The route table: the client's endpoint table ([`crate::zoom::ENDPOINTS`]), so the
+/// simulator checks exactly the categories and scopes the client and the documentation
+/// name. `template` is the axum route path without `/v2`.
 pub(crate) fn route_info(method: &Method, template: &str) -> Option<RouteInfo> {
-    use Category::{Light, Medium};
-    let (category, classic_scope, granular_scope) = match (method.as_str(), template) {
-        ("GET", "/roles") => (Medium, "role:read:admin", "role:read:list_roles:admin"),
-        ("POST", "/roles") => (Light, "role:write:admin", "role:write:role:admin"),
-        ("GET", "/roles/{roleId}") => (Light, "role:read:admin", "role:read:role:admin"),
-        ("PATCH", "/roles/{roleId}") => (Light, "role:write:admin", "role:update:role:admin"),
-        ("DELETE", "/roles/{roleId}") => (Light, "role:write:admin", "role:delete:role:admin"),
-        ("GET", "/roles/{roleId}/members") => {
-            (Medium, "role:read:admin", "role:read:list_members:admin")
-        }
-        ("POST", "/roles/{roleId}/members") => {
-            (Medium, "role:write:admin", "role:write:member:admin")
-        }
-        ("DELETE", "/roles/{roleId}/members/{memberId}") => {
-            (Light, "role:write:admin", "role:delete:member:admin")
-        }
-        ("GET", "/users") => (Medium, "user:read:admin", "user:read:list_users:admin"),
-        ("GET", "/users/{userId}") => (Light, "user:read:admin", "user:read:user:admin"),
-        _ => return None,
+    let row = crate::zoom::endpoint_for(method.as_str(), template)?;
+    let category = match row.category {
+        crate::zoom::Category::Light => Category::Light,
+        crate::zoom::Category::Medium => Category::Medium,
+        // No endpoint the client calls is Heavy; count it with Medium if one ever is.
+        crate::zoom::Category::Heavy => Category::Medium,
     };
     Some(RouteInfo {
         category,
-        classic_scope,
-        granular_scope,
+        classic_scope: row.classic_scope,
+        granular_scope: row.granular_scope,
         mutation: method != Method::GET,
     })
 }
@@ -131,18 +120,22 @@ pub(crate) async fn gate(State(app): State<App>, req: Request, next: Next) -> Re
         .unwrap_or_default();
     let bearer = bearer_token(req.headers());
 
-    let (latency, verdict) = {
+    // Latency first, as the network's: the request is judged (token, limits, faults)
+    // when it arrives, so a token ended while the request travelled is rejected, as at Zoom.
+    let latency = {
         let mut sim = app.lock();
-        let latency = {
-            let (lo, hi) = (sim.switches.latency_min_ms, sim.switches.latency_max_ms);
-            Duration::from_millis(sim.pick(lo, hi))
-        };
-        let verdict = decide(&mut sim, &method, template, &route, bearer, now);
-        (latency, verdict)
+        let (lo, hi) = (sim.switches.latency_min_ms, sim.switches.latency_max_ms);
+        Duration::from_millis(sim.pick(lo, hi))
     };
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
+    let now = if latency.is_zero() {
+        now
+    } else {
+        Instant::now()
+    };
+    let verdict = decide(&mut app.lock(), &method, template, &route, bearer, now);
     let (response, dropped) = match verdict {
         Verdict::Proceed { drop_after } => (next.run(req).await, drop_after),
         Verdict::Answer(response) => (response, false),
@@ -235,7 +228,11 @@ fn decide(
         ));
     }
     if info.mutation && sim.switches.unpaid {
-        return Verdict::Answer(ApiError::unpaid().into_response());
+        let refusal = match sim.switches.refusal_body {
+            super::config::RefusalBody::Coded => ApiError::unpaid(route).into_response(),
+            super::config::RefusalBody::Empty => (StatusCode::OK, Json(json!({}))).into_response(),
+        };
+        return Verdict::Answer(refusal);
     }
     Verdict::Proceed {
         drop_after: drop_now(sim, route, true),

@@ -44,7 +44,9 @@ use axum::routing::{delete, get, post};
 use axum::Router;
 use tokio::sync::oneshot;
 
-pub use config::{Plan, RateLimits, RetryAfterForm, ScopeStyle, SimConfig, Switches};
+pub use config::{
+    NotFoundForm, Plan, RateLimits, RefusalBody, RetryAfterForm, ScopeStyle, SimConfig, Switches,
+};
 pub use error::ApiError;
 pub use model::{DeleteRolePolicy, DirectoryDump, UserSeed, ADMIN_ROLE, MEMBER_ROLE, OWNER_ROLE};
 pub use state::{FaultKind, ScriptedFault};

@@ -16,9 +16,6 @@ use serde_json::json;
 
 use super::state::App;
 
-/// Scopes reported when every scope is granted.
-pub const ALL_CLASSIC_SCOPES: &str = "role:read:admin role:write:admin user:read:admin";
-
 fn oauth_error(error: &str, reason: &str) -> Response {
     (
         StatusCode::BAD_REQUEST,
@@ -83,14 +80,15 @@ pub(crate) async fn token(
     let issued = sim.issue_token(Instant::now());
     let scope = match &issued.scopes {
         Some(scopes) => scopes.join(" "),
-        None => ALL_CLASSIC_SCOPES.to_string(),
+        // Every scope granted: report the classic ones, from the client's endpoint table.
+        None => crate::zoom::classic_scopes().join(" "),
     };
     let body = json!({
         "access_token": issued.token,
         "token_type": "bearer",
         "expires_in": issued.lifetime.as_secs(),
         "scope": scope,
-        "api_url": sim.base_url,
+        "api_url": sim.switches.token_api_url.clone().unwrap_or_else(|| sim.base_url.clone()),
     });
     (StatusCode::OK, Json(body)).into_response()
 }

@@ -1,7 +1,7 @@
 //! Access tokens: one per client, shared by every clone and task. With client credentials
 //! the token is fetched from Zoom's token endpoint (server-to-server OAuth), renewed about
-//! 60 s before it expires (at half-life when its lifetime is short), and renewed once when
-//! the API answers code 124. Concurrent callers wait on one fetch: the cache sits behind an
+//! 60 s before it expires (at half-life when its lifetime is short), and renewed whenever
+//! the API answers code 124 (the request loop bounds how often per request). Concurrent callers wait on one fetch: the cache sits behind an
 //! async mutex held for the duration of the fetch, and a fetch that fails answers everyone
 //! who was waiting on it (the same credentials would fail the same way), so a thousand
 //! requests with a bad secret cost one token request, not a thousand. A static token is
@@ -207,7 +207,7 @@ async fn fetch(creds: &Credentials, ctx: &FetchContext<'_>) -> Result<(Secret, D
             .await;
         let mut retry_after = None;
         let err = match result {
-            Err(e) => Error::transport(FETCH_TOKEN, &e),
+            Err(e) => Error::transport(FETCH_TOKEN, &e, &creds.token_url, Endpoint::Token),
             Ok(resp) => {
                 let status = resp.status().as_u16();
                 let meta = AnswerMeta {
@@ -218,7 +218,7 @@ async fn fetch(creds: &Credentials, ctx: &FetchContext<'_>) -> Result<(Secret, D
                 retry_after = header(&resp, "retry-after")
                     .and_then(|v| parse_retry_after(&v, std::time::SystemTime::now()));
                 match resp.bytes().await {
-                    Err(e) => Error::transport(FETCH_TOKEN, &e),
+                    Err(e) => Error::transport(FETCH_TOKEN, &e, &creds.token_url, Endpoint::Token),
                     Ok(body) => {
                         debug!(
                             target: "zoom::auth",
@@ -229,6 +229,7 @@ async fn fetch(creds: &Credentials, ctx: &FetchContext<'_>) -> Result<(Secret, D
                             "token fetch"
                         );
                         if (200..300).contains(&status) {
+                            note_api_url(&body);
                             return parse_token(&body, status);
                         }
                         if status == 429 {
@@ -266,6 +267,24 @@ fn header(resp: &reqwest::Response, name: &str) -> Option<String> {
         .and_then(|v| v.to_str().ok())
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
+}
+
+/// The token answer's `api_url` (Zoom's regional host, without `/v2`) is deliberately not
+/// used: requests keep going to the configured `api_url`, so a host without the `/v2` base
+/// path can never turn every call into code 2300. It is logged (the host only) so a user
+/// can see that Zoom suggests another host and set `api_url` to it.
+fn note_api_url(body: &[u8]) {
+    let suggested = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("api_url").and_then(|u| u.as_str()).map(str::to_owned))
+        .and_then(|u| Url::parse(&u).ok());
+    if let Some(u) = suggested {
+        debug!(
+            target: "zoom::auth",
+            api_host = %error::host_of(&u),
+            "the token answer names this API host; requests use the configured api_url"
+        );
+    }
 }
 
 /// Read `{access_token, expires_in}`; never echo the body (it holds the token).

@@ -28,6 +28,11 @@ pub const MAX_MEMBERS_PER_ASSIGN: usize = 30;
 pub const MEMBERS_PAGE_SIZE: u32 = 300;
 /// Safety stop for listings whose tokens never end.
 const MAX_PAGES: usize = 10_000;
+/// Most token renewals one request makes after code 124. Another client of the same app
+/// can end our token at any moment (Zoom has ended older tokens when a new one is issued),
+/// so one renewal is not enough; a bound keeps a token that Zoom never accepts from
+/// becoming a loop.
+const MAX_RENEWALS: u32 = 6;
 
 /// The Zoom client. Cheap to clone: clones share the HTTP connection pool, the access
 /// token, the rate-limit buckets and the counters.
@@ -94,8 +99,8 @@ struct RetryState {
     /// An earlier attempt may have reached Zoom and been carried out, its answer lost
     /// (5xx, timeout, connection lost after sending).
     ambiguous: bool,
-    /// The token was already renewed once after a 124.
-    renewed: bool,
+    /// How many times the token was renewed for this request after a 124.
+    renewals: u32,
 }
 
 impl RetryState {
@@ -106,7 +111,7 @@ impl RetryState {
             attempts: 0,
             max_attempts: cfg.max_attempts.max(1),
             ambiguous: false,
-            renewed: false,
+            renewals: 0,
         }
     }
 
@@ -380,12 +385,13 @@ impl ZoomClient {
                 return Ok(self.complete_role(role, req).await);
             }
         }
-        Err(Error::invalid_response(
+        Err(Error::refused(
             what,
             resp.status,
             format!(
-                "Zoom accepted the role but returned no id, and no role named {:?} appeared in the role list",
-                req.name
+                "Zoom answered HTTP {} without the new role, and no role named {:?} appeared in the \
+                 role list: Zoom did not create it",
+                resp.status, req.name
             ),
         ))
     }
@@ -665,7 +671,12 @@ impl ZoomClient {
                 };
                 let resp = match self.execute_simple(&req).await {
                     Ok(r) => r,
-                    Err(e) if page_token.is_some() && !restarted && e.zoom_code() == Some(300) => {
+                    Err(e)
+                        if page_token.is_some()
+                            && !restarted
+                            && e.kind() == &ErrorKind::Validation
+                            && e.zoom_code() == Some(300) =>
+                    {
                         debug!(target: "zoom", operation = listing.op.name(), "page token rejected, restarting the listing");
                         restarted = true;
                         continue 'listing;
@@ -752,23 +763,34 @@ impl ZoomClient {
     }
 
     /// Send `req` until it succeeds, fails for good, or (when `retry_transient` is false)
-    /// fails transiently. Renews the token once on 124. Every attempt takes a rate-limit
+    /// fails transiently. Renews the token on 124 (at most MAX_RENEWALS times). Every attempt takes a rate-limit
     /// slot of the operation's category.
     async fn execute(&self, req: &Req<'_>, st: &mut RetryState) -> Result<Resp, Error> {
         let inner = &*self.inner;
         let url = self.url(req)?;
         let mode = inner.tokens.mode();
         loop {
-            let token: Token = inner.tokens.get(&self.fetch_context()).await.map_err(|e| {
-                let op = e.operation().to_owned();
-                if op == FETCH_TOKEN {
-                    e.with_operation(format!("{FETCH_TOKEN} (to {})", req.what))
-                } else {
-                    e
-                }
-            })?;
+            let get_token = || async {
+                inner.tokens.get(&self.fetch_context()).await.map_err(|e| {
+                    let op = e.operation().to_owned();
+                    if op == FETCH_TOKEN {
+                        e.with_operation(format!("{FETCH_TOKEN} (to {})", req.what))
+                    } else {
+                        e
+                    }
+                })
+            };
+            // The token first (a fetch happens before the rate-limit slot is taken, so
+            // the slot's send is not delayed), then the slot; after a wait in the limiter,
+            // ask again: another caller may have renewed the token meanwhile (another
+            // client of the same app ended it), which saves a 124. A cached token costs
+            // nothing to ask for.
+            let mut token: Token = get_token().await?;
             let waited = inner.limiter.acquire(req.op.category()).await;
             inner.counters.limiter_wait(waited);
+            if !waited.is_zero() {
+                token = get_token().await?;
+            }
             st.start_attempt();
             inner.counters.request(req.op);
             if st.attempts > 1 {
@@ -791,7 +813,7 @@ impl ZoomClient {
                     if !e.is_connect() {
                         st.ambiguous = true;
                     }
-                    let err = Error::transport(req.what, &e);
+                    let err = Error::transport(req.what, &e, &url, Endpoint::Api(req.op));
                     debug!(
                         target: "zoom",
                         operation = req.op.name(),
@@ -828,20 +850,16 @@ impl ZoomClient {
                     match body {
                         Err(e) => {
                             st.ambiguous = true;
-                            Error::transport(req.what, &e)
+                            Error::transport(req.what, &e, &url, Endpoint::Api(req.op))
                         }
                         Ok(body) => {
                             let body = body.to_vec();
                             if (200..300).contains(&status) {
-                                match error::embedded_error(&body) {
-                                    None => return Ok(Resp { status, body }),
-                                    Some(_) => error::from_answer(
-                                        req.what,
-                                        &meta,
-                                        &body,
-                                        Endpoint::Api,
-                                        mode,
-                                    ),
+                                // A 2xx can still be a refusal or "not found": see
+                                // error::check_success.
+                                match error::check_success(req.op, req.what, &meta, &body, mode) {
+                                    Ok(()) => return Ok(Resp { status, body }),
+                                    Err(e) => e,
                                 }
                             } else {
                                 if status == 429 {
@@ -850,21 +868,48 @@ impl ZoomClient {
                                 if status >= 500 {
                                     st.ambiguous = true;
                                 }
-                                error::from_answer(req.what, &meta, &body, Endpoint::Api, mode)
+                                error::from_answer(
+                                    req.what,
+                                    &meta,
+                                    &body,
+                                    Endpoint::Api(req.op),
+                                    mode,
+                                )
                             }
                         }
                     }
                 }
             };
             if err.kind() == &ErrorKind::Authentication {
-                // 124 (or a bare 401): the token is invalid or expired. With client
-                // credentials fetch a new one once and repeat the request (it was rejected,
-                // not carried out); a static token cannot be renewed.
-                if mode == AuthMode::ClientCredentials && !st.renewed {
-                    st.renewed = true;
-                    debug!(target: "zoom", operation = req.op.name(), "token rejected, renewing once");
-                    inner.tokens.invalidate(token.generation).await;
-                    continue;
+                // 124 (or a bare 401): the token is invalid, expired, or ended because
+                // another client of the same app took a new one. With client credentials
+                // drop exactly this token (concurrent callers then queue behind one fetch,
+                // see auth::TokenSource) and repeat the request: it was rejected, not
+                // carried out. The first renewal is immediate; later ones for the same
+                // request back off, within the retry budget and at most MAX_RENEWALS
+                // times. A static token cannot be renewed.
+                if mode == AuthMode::ClientCredentials && st.renewals < MAX_RENEWALS {
+                    let delay = match st.renewals {
+                        0 => Duration::ZERO,
+                        n => inner.backoff.delay(n, &mut rand::rng()),
+                    };
+                    let within_budget = st.deadline.is_none_or(|d| Instant::now() + delay <= d);
+                    if within_budget {
+                        st.renewals += 1;
+                        inner.counters.token_renewal();
+                        debug!(
+                            target: "zoom",
+                            operation = req.op.name(),
+                            renewal = st.renewals,
+                            delay_ms = delay.as_millis() as u64,
+                            "token rejected, renewing"
+                        );
+                        inner.tokens.invalidate(token.generation).await;
+                        if !delay.is_zero() {
+                            tokio::time::sleep(delay).await;
+                        }
+                        continue;
+                    }
                 }
                 return Err(err.with_attempts(st.attempts));
             }

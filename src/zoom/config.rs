@@ -12,6 +12,10 @@ use url::Url;
 pub const DEFAULT_API_URL: &str = "https://api.zoom.us/v2";
 /// Zoom's OAuth token endpoint for server-to-server apps.
 pub const DEFAULT_TOKEN_URL: &str = "https://zoom.us/oauth/token";
+/// The REST API of Zoom for Government (ZoomGov) accounts.
+pub const GOV_API_URL: &str = "https://api.zoomgov.com/v2";
+/// The OAuth token endpoint of Zoom for Government accounts.
+pub const GOV_TOKEN_URL: &str = "https://zoomgov.com/oauth/token";
 
 /// A credential (client secret or access token). `Debug` and `Display` print `***`;
 /// the value is reachable only through [`Secret::expose`].
@@ -64,7 +68,7 @@ impl From<&str> for Secret {
 pub enum Auth {
     /// Server-to-server OAuth: the client fetches access tokens itself
     /// (`grant_type=account_credentials`), keeps one per client and renews it before it
-    /// expires and once when Zoom answers code 124.
+    /// expires and whenever Zoom answers code 124 (a bounded number of times per request).
     ClientCredentials {
         /// The Zoom account id of the Server-to-Server OAuth app.
         account_id: String,

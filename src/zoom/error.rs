@@ -1,7 +1,11 @@
 //! The client's one error type: what failed, Zoom's answer (HTTP status, Zoom code, message,
 //! tracking id), its classification ([`ErrorKind`]) and advice a user can act on.
-//! Owns the rules that turn an HTTP answer into a kind. Zoom mixes HTTP statuses and its
-//! own codes, so the Zoom `code` in the body decides first and the HTTP status second.
+//! Owns the rules that turn an HTTP answer into a kind, in one place ([`classify`] for
+//! error answers, [`check_success`] for 2xx answers): Zoom mixes HTTP statuses and its own
+//! codes, documents several forms for one situation ("role not found" is code 1034 under
+//! HTTP 400, code 300, code 200 on DELETE, or a bare HTTP 404) and refuses some mutations
+//! with a 2xx, so the decision takes the endpoint, the status, the code and the message
+//! together. The table test at the bottom lists every form Zoom's reference documents.
 //! No credential ever reaches an error: bodies of the token endpoint are reduced to
 //! Zoom's `error`/`reason` fields, and transport errors lose their URL.
 
@@ -9,21 +13,27 @@ use std::fmt;
 
 use serde_json::Value;
 
+use super::stats::Operation;
+
 /// What kind of failure an [`Error`] is. Decide on this, not on the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The role or user does not exist: Zoom code 1034 (any status), 1001, or HTTP 404.
+    /// The role, user or membership does not exist: code 1034 or 1001 (any status), code
+    /// 300 or 200 saying "not found" on a role's endpoints, or HTTP 404 on an endpoint that
+    /// names one object. [`Error::missing`] says which object.
     NotFound,
     /// A role with this name already exists (code 1224).
     NameConflict,
-    /// Credentials or token rejected: code 124 (after one renewal, or at once with a static
+    /// Credentials or token rejected: code 124 (after bounded renewals, or at once with a static
     /// token), the token endpoint's `invalid_client` and 47xx answers, or a bare 401.
     Authentication,
     /// The token lacks OAuth scopes (4700 classic, 4711 granular); `scopes` lists them as
     /// Zoom named them (empty if Zoom's message could not be parsed).
     MissingScopes {
-        /// The scopes Zoom says are missing.
+        /// The missing scopes: the one the call needs from the endpoint table
+        /// ([`super::ENDPOINTS`]) in the style the code names, then any others Zoom's
+        /// message lists.
         scopes: Vec<String>,
     },
     /// Zoom refused for lack of permission or plan: a 2xx answer carrying a Zoom code
@@ -45,6 +55,19 @@ pub enum ErrorKind {
     Configuration,
 }
 
+/// Which object a [`ErrorKind::NotFound`] answer says is missing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Missing {
+    /// The role (codes 1034, 300/200 "Role not found", HTTP 404 on a role's members).
+    Role,
+    /// The user (code 1001, or 1120: an invitation that expired).
+    User,
+    /// The role, or the user's membership in it (HTTP 404 "Role or Member not found" when
+    /// unassigning).
+    RoleOrMember,
+}
+
 /// An error from the Zoom client. `Display` is meant for users: what failed, Zoom's code and
 /// message, the tracking id, and what to do.
 #[derive(thiserror::Error)]
@@ -56,6 +79,7 @@ pub struct Error {
 #[derive(Clone, Debug)]
 struct Inner {
     kind: ErrorKind,
+    missing: Option<Missing>,
     operation: String,
     status: Option<u16>,
     code: Option<i64>,
@@ -96,6 +120,14 @@ impl Error {
     /// True for [`ErrorKind::NotFound`].
     pub fn is_not_found(&self) -> bool {
         self.inner.kind == ErrorKind::NotFound
+    }
+    /// What a [`ErrorKind::NotFound`] error says is missing (`None` for other kinds).
+    pub fn missing(&self) -> Option<Missing> {
+        self.inner.missing
+    }
+    /// True when Zoom says the user does not exist (rather than the role).
+    pub fn is_user_not_found(&self) -> bool {
+        self.inner.missing == Some(Missing::User)
     }
     /// True for [`ErrorKind::NameConflict`].
     pub fn is_name_conflict(&self) -> bool {
@@ -145,6 +177,7 @@ impl Error {
         let mut e = Error {
             inner: Box::new(Inner {
                 kind,
+                missing: None,
                 operation: operation.into(),
                 status: None,
                 code: None,
@@ -154,7 +187,7 @@ impl Error {
                 advice: None,
             }),
         };
-        e.inner.advice = default_advice(&e.inner, AuthMode::ClientCredentials, Endpoint::Api);
+        e.inner.advice = default_advice(&e.inner, AuthMode::ClientCredentials, false);
         e
     }
 
@@ -176,8 +209,26 @@ impl Error {
         e
     }
 
-    /// A transport failure (connect, timeout, reset, body cut short): transient.
-    pub(crate) fn transport(operation: impl Into<String>, err: &reqwest::Error) -> Self {
+    /// A 2xx that did not do what was asked: a refusal for lack of permission or plan.
+    pub(crate) fn refused(
+        operation: impl Into<String>,
+        status: u16,
+        detail: impl Into<String>,
+    ) -> Self {
+        let mut e = Error::new(ErrorKind::PermissionOrPlan, operation, detail);
+        e.inner.status = Some(status);
+        e
+    }
+
+    /// A transport failure (connect, timeout, reset, body cut short): transient. Names the
+    /// host it was talking to (never the path or query) and, in the advice, the setting
+    /// that chose it.
+    pub(crate) fn transport(
+        operation: impl Into<String>,
+        err: &reqwest::Error,
+        target: &url::Url,
+        endpoint: Endpoint,
+    ) -> Self {
         let what = if err.is_timeout() {
             "timed out"
         } else if err.is_connect() {
@@ -187,6 +238,7 @@ impl Error {
         } else {
             "connection failed"
         };
+        let host = host_of(target);
         // Walk the chain for the root cause; drop the URL (it could carry userinfo).
         let mut detail = err_without_url(err);
         let mut cur = std::error::Error::source(err);
@@ -198,11 +250,15 @@ impl Error {
             }
             cur = e.source();
         }
-        Error::new(
+        let mut e = Error::new(
             ErrorKind::Transient,
             operation,
-            format!("{what} ({detail})"),
-        )
+            format!("{what} to {host} ({detail})"),
+        );
+        if err.is_connect() || err.is_timeout() {
+            e.inner.advice = Some(unreachable_advice(&host, endpoint, err.is_timeout()));
+        }
+        e
     }
 
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
@@ -214,6 +270,45 @@ impl Error {
         self.inner.operation = operation.into();
         self
     }
+}
+
+/// `host[:port]` of a URL, nothing else of it.
+pub(crate) fn host_of(url: &url::Url) -> String {
+    let host = url.host_str().unwrap_or("(no host)");
+    match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_owned(),
+    }
+}
+
+/// What to check when a host can't be reached: the setting that names it, with its
+/// environment variable, and the values Zoom uses.
+fn unreachable_advice(host: &str, endpoint: Endpoint, timeout: bool) -> String {
+    let (setting, env, public, gov) = match endpoint {
+        Endpoint::Token => (
+            "token_url",
+            "ZOOM_TOKEN_URL",
+            super::config::DEFAULT_TOKEN_URL,
+            super::config::GOV_TOKEN_URL,
+        ),
+        Endpoint::Api(_) => (
+            "api_url",
+            "ZOOM_API_URL",
+            super::config::DEFAULT_API_URL,
+            super::config::GOV_API_URL,
+        ),
+    };
+    let how = if timeout {
+        "did not answer in time"
+    } else {
+        "could not be reached"
+    };
+    format!(
+        "{host} {how}: check {setting} (or the {env} environment variable). It is {public} for \
+         Zoom accounts and {gov} for Zoom for Government accounts (zoom_for_government = true, \
+         which sets api_url and token_url together). Also check the network, proxy and firewall \
+         between here and {host}."
+    )
 }
 
 fn err_without_url(err: &reqwest::Error) -> String {
@@ -280,11 +375,12 @@ pub(crate) enum AuthMode {
     StaticToken,
 }
 
-/// Which server answered.
+/// Which server answered, and for the REST API which operation: the same code means
+/// different things on different endpoints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Endpoint {
-    /// The REST API.
-    Api,
+    /// The REST API, answering this operation.
+    Api(Operation),
     /// The OAuth token endpoint.
     Token,
 }
@@ -373,54 +469,223 @@ pub(crate) fn embedded_error(body: &[u8]) -> Option<ZoomBody> {
     if obj.contains_key("id") || !obj.contains_key("message") {
         return None;
     }
-    let code = obj.get("code").and_then(lenient_i64)?;
-    let _ = code;
+    obj.get("code").and_then(lenient_i64)?;
     parse_zoom_body(body)
 }
 
-/// Classify an answer. `code` is Zoom's code from the body; it decides before the status.
+/// The documented success of each mutation, for messages.
+fn documented_success(op: Operation) -> Option<&'static str> {
+    match op {
+        Operation::CreateRole => Some("201 with the new role"),
+        Operation::UpdateRole | Operation::DeleteRole | Operation::UnassignMember => {
+            Some("204 No Content")
+        }
+        Operation::AssignMembers => Some("201 with the assigned ids"),
+        Operation::ListRoles
+        | Operation::GetRole
+        | Operation::ListMembers
+        | Operation::GetUser
+        | Operation::ListUsers => None,
+    }
+}
+
+/// Decide whether a 2xx answer of `op` is its documented success. Zoom refuses some
+/// mutations with HTTP 200: with a code (`{"code":200,"message":"You do not have the
+/// permission to create a role."}`, `"The account must be a paid account to update the
+/// role."`, `{"code":200,"message":"Role not found."}` on DELETE) or with an empty body `{}`.
+/// So any 2xx carrying a Zoom code and message is classified like an error answer, and a
+/// mutation's 2xx other than its documented success (201 with the role for create, 204 for
+/// update, delete and unassign, 201 for assign) is a refusal. A 2xx whose body proves the
+/// work was done (a role with an id, assigned `ids`) is accepted whatever its status; a
+/// 201 to a create without the role is left to the caller, which looks the role up.
+pub(crate) fn check_success(
+    op: Operation,
+    what: &str,
+    meta: &AnswerMeta,
+    body: &[u8],
+    auth: AuthMode,
+) -> Result<(), Error> {
+    if embedded_error(body).is_some() {
+        return Err(from_answer(what, meta, body, Endpoint::Api(op), auth));
+    }
+    let status = meta.status;
+    let obj = serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| v.as_object().cloned());
+    let has = |key: &str| {
+        obj.as_ref()
+            .and_then(|o| o.get(key))
+            .is_some_and(|v| !v.is_null() && v.as_str() != Some(""))
+    };
+    let ok = match op {
+        Operation::CreateRole => status == 201 || has("id"),
+        Operation::UpdateRole | Operation::DeleteRole | Operation::UnassignMember => status == 204,
+        Operation::AssignMembers => status == 201 || has("ids") || has("add_at"),
+        Operation::ListRoles
+        | Operation::GetRole
+        | Operation::ListMembers
+        | Operation::GetUser
+        | Operation::ListUsers => true,
+    };
+    if ok {
+        return Ok(());
+    }
+    let shape = if body.iter().all(u8::is_ascii_whitespace) {
+        "no body".to_owned()
+    } else if obj.as_ref().is_some_and(|o| o.is_empty()) {
+        "an empty body {}".to_owned()
+    } else {
+        "a body that is not the documented answer".to_owned()
+    };
+    let expected = documented_success(op).unwrap_or("its documented success");
+    let mut inner = Inner {
+        kind: ErrorKind::PermissionOrPlan,
+        missing: None,
+        operation: what.to_owned(),
+        status: Some(status),
+        code: None,
+        message: format!(
+            "Zoom answered HTTP {status} with {shape} instead of {expected}: that is how Zoom \
+             refuses a change the app's user may not make or the account's plan does not allow; \
+             nothing was changed"
+        ),
+        tracking_id: meta.tracking_id.clone(),
+        attempts: 1,
+        advice: None,
+    };
+    inner.advice = default_advice(&inner, auth, false);
+    Err(Error {
+        inner: Box::new(inner),
+    })
+}
+
+/// Operations whose path names one role (the ones that can answer "role not found").
+fn names_a_role(op: Operation) -> bool {
+    matches!(
+        op,
+        Operation::GetRole
+            | Operation::UpdateRole
+            | Operation::DeleteRole
+            | Operation::ListMembers
+            | Operation::AssignMembers
+            | Operation::UnassignMember
+    )
+}
+
+/// A message that says something is not there ("Role not found.", "Provided `role_id`
+/// does not exist.", "Role or Member not found").
+fn says_not_found(message_lower: &str) -> bool {
+    [
+        "not found",
+        "does not exist",
+        "doesn't exist",
+        "not exist",
+        "cannot be found",
+        "can't be found",
+    ]
+    .iter()
+    .any(|p| message_lower.contains(p))
+}
+
+/// What a "not found" answer of `op` is about, from the message when it says.
+fn missing_of(op: Operation, message_lower: &str) -> Missing {
+    if matches!(op, Operation::GetUser | Operation::ListUsers) {
+        return Missing::User;
+    }
+    if message_lower.contains("member") {
+        return Missing::RoleOrMember;
+    }
+    if message_lower.contains("role") {
+        return Missing::Role;
+    }
+    if message_lower.contains("user") {
+        return Missing::User;
+    }
+    match op {
+        Operation::UnassignMember => Missing::RoleOrMember,
+        _ => Missing::Role,
+    }
+}
+
+/// Classify an error answer (or a 2xx carrying a Zoom code) by endpoint, status, code and
+/// message together. The code decides before the status; codes 200 and 300 mean "not
+/// found" only when the message says so (300 is also every kind of bad input, 200 also
+/// "no permission"). Returns the kind and, for [`ErrorKind::NotFound`], what is missing.
 pub(crate) fn classify(
     status: u16,
     body: &ZoomBody,
     rate_limit_type: Option<&str>,
     endpoint: Endpoint,
-) -> ErrorKind {
+) -> (ErrorKind, Option<Missing>) {
     let msg_lower = body.message.to_ascii_lowercase();
     if status == 429 || body.code == Some(429) {
         let daily = rate_limit_type.is_some_and(|t| t.eq_ignore_ascii_case("daily-limit"))
             || msg_lower.contains("daily")
             || msg_lower.contains("resume these requests");
-        return ErrorKind::RateLimited { daily };
+        return (ErrorKind::RateLimited { daily }, None);
     }
-    if endpoint == Endpoint::Token {
-        return match status {
-            500..=599 => ErrorKind::Transient,
-            _ => ErrorKind::Authentication,
-        };
-    }
-    match body.code {
-        Some(124) => return ErrorKind::Authentication,
-        Some(4700) | Some(4711) => {
-            return ErrorKind::MissingScopes {
-                scopes: parse_scopes(&body.message),
-            }
+    let op = match endpoint {
+        Endpoint::Token => {
+            let kind = match status {
+                500..=599 => ErrorKind::Transient,
+                _ => ErrorKind::Authentication,
+            };
+            return (kind, None);
         }
-        Some(1034) | Some(1001) => return ErrorKind::NotFound,
-        Some(1224) => return ErrorKind::NameConflict,
-        Some(2300) => return ErrorKind::PermissionOrPlan,
-        Some(300) => return ErrorKind::Validation,
+        Endpoint::Api(op) => op,
+    };
+    let not_found = |m: Missing| (ErrorKind::NotFound, Some(m));
+    match body.code {
+        Some(124) => return (ErrorKind::Authentication, None),
+        Some(code @ (4700 | 4711)) => {
+            // The exact scope this call needs, from the endpoint table, in the style the
+            // code names (4700 classic, 4711 granular); then any others Zoom's message lists.
+            let row = super::endpoints::endpoint(op);
+            let needed = if code == 4711 {
+                row.granular_scope
+            } else {
+                row.classic_scope
+            };
+            let mut scopes = vec![needed.to_owned()];
+            for s in parse_scopes(&body.message) {
+                if !scopes.contains(&s) {
+                    scopes.push(s);
+                }
+            }
+            return (ErrorKind::MissingScopes { scopes }, None);
+        }
+        Some(1034) => return not_found(Missing::Role),
+        Some(1001) => return not_found(Missing::User),
+        // "A valid invitation to join the Zoom account was not found for this user": the
+        // invited user's id is no longer valid.
+        Some(1120) if op == Operation::GetUser => return not_found(Missing::User),
+        Some(1224) => return (ErrorKind::NameConflict, None),
+        Some(2300) => return (ErrorKind::PermissionOrPlan, None),
         _ => {}
     }
-    match status {
+    let about_one = names_a_role(op) || op == Operation::GetUser;
+    if about_one && says_not_found(&msg_lower) && !matches!(status, 401 | 403 | 500..=599) {
+        return not_found(missing_of(op, &msg_lower));
+    }
+    match body.code {
+        Some(200) => return (ErrorKind::PermissionOrPlan, None),
+        Some(300) => return (ErrorKind::Validation, None),
+        _ => {}
+    }
+    let kind = match status {
         200..=299 => ErrorKind::PermissionOrPlan,
         401 => ErrorKind::Authentication,
         403 => ErrorKind::PermissionOrPlan,
-        404 => ErrorKind::NotFound,
+        404 if about_one => return not_found(missing_of(op, &msg_lower)),
+        // A 404 on a collection (`/roles`, `/users`) means the URL is wrong, not that
+        // something is missing.
+        404 => ErrorKind::InvalidResponse,
         408 => ErrorKind::Transient,
         400..=499 => ErrorKind::Validation,
         500..=599 => ErrorKind::Transient,
         _ => ErrorKind::InvalidResponse,
-    }
+    };
+    (kind, None)
 }
 
 /// Pull scope names out of a 4700/4711 message such as
@@ -430,10 +695,20 @@ pub fn parse_scopes(message: &str) -> Vec<String> {
     let Some(at) = lower.find("scope") else {
         return Vec::new();
     };
-    // Skip the word itself ("scope" / "scopes"); the scopes follow it.
+    // Skip the word itself ("scope" / "scopes"); the scopes usually follow it, but Zoom's
+    // reference also writes "does not contain role:read:admin scope.".
     let rest = message[at + "scope".len()..].trim_start_matches(['s', 'S']);
+    let found = scope_tokens(rest);
+    if found.is_empty() {
+        scope_tokens(message)
+    } else {
+        found
+    }
+}
+
+fn scope_tokens(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for raw in rest.split([',', ' ', '[', ']', '"', '\'']) {
+    for raw in text.split([',', ' ', '[', ']', '"', '\'']) {
         let s = raw
             .trim()
             .trim_start_matches(':')
@@ -463,12 +738,12 @@ pub(crate) fn from_answer(
         // Never echo a token endpoint's free text: it is the one place a credential
         // could appear.
         message: match endpoint {
-            Endpoint::Api => text_snippet(body, meta.status),
+            Endpoint::Api(_) => text_snippet(body, meta.status),
             Endpoint::Token => http_reason(meta.status).to_owned(),
         },
         oauth_error: None,
     });
-    let kind = classify(
+    let (kind, missing) = classify(
         meta.status,
         &parsed,
         meta.rate_limit_type.as_deref(),
@@ -481,6 +756,7 @@ pub(crate) fn from_answer(
     };
     let mut inner = Inner {
         kind,
+        missing,
         operation: operation.to_owned(),
         status: Some(meta.status),
         code: parsed.code,
@@ -489,7 +765,7 @@ pub(crate) fn from_answer(
         attempts: 1,
         advice: None,
     };
-    inner.advice = default_advice(&inner, auth, endpoint);
+    inner.advice = default_advice(&inner, auth, endpoint == Endpoint::Token);
     Error {
         inner: Box::new(inner),
     }
@@ -516,26 +792,32 @@ fn http_reason(status: u16) -> &'static str {
         .unwrap_or("no message")
 }
 
-fn default_advice(e: &Inner, auth: AuthMode, endpoint: Endpoint) -> Option<String> {
+fn default_advice(e: &Inner, auth: AuthMode, token_endpoint: bool) -> Option<String> {
     let s = match &e.kind {
-        ErrorKind::NotFound => match e.code {
-            Some(1001) => "Check the user's id or email: the user must exist in this Zoom account.".to_owned(),
+        ErrorKind::NotFound => match e.missing {
+            Some(Missing::User) => "Check the user's id or email: the user must exist in this Zoom account.".to_owned(),
+            Some(Missing::RoleOrMember) => "The role does not exist in Zoom, or the user no longer holds it; it may \
+                 have been changed outside Terraform."
+                .to_owned(),
             _ => "The object does not exist in Zoom; it may have been deleted outside Terraform.".to_owned(),
         },
         ErrorKind::NameConflict => {
             "Another role already has this name: choose another name, or import the existing role.".to_owned()
         }
-        ErrorKind::Authentication => match (endpoint, auth) {
-            (Endpoint::Token, _) => "Zoom rejected the app's credentials: check client_id, client_secret and \
+        ErrorKind::Authentication => match (token_endpoint, auth) {
+            (true, _) => "Zoom rejected the app's credentials: check client_id, client_secret and \
                  account_id against the Server-to-Server OAuth app in the Zoom App Marketplace, and that the app \
                  is activated."
                 .to_owned(),
-            (Endpoint::Api, AuthMode::StaticToken) => "The access token is invalid or expired: supply a fresh \
+            (false, AuthMode::StaticToken) => "The access token is invalid or expired: supply a fresh \
                  access_token, or configure client_id, client_secret and account_id so the provider fetches and \
                  renews tokens itself."
                 .to_owned(),
-            (Endpoint::Api, AuthMode::ClientCredentials) => "Zoom rejected a freshly fetched access token: check \
-                 that client_id, client_secret and account_id belong to one activated Server-to-Server OAuth app."
+            (false, AuthMode::ClientCredentials) => "Zoom rejected freshly fetched access tokens: check \
+                 that client_id, client_secret and account_id belong to one activated Server-to-Server OAuth app. \
+                 If other pipelines or tools use the same app, Zoom may end a token when it issues a new one: \
+                 the provider renews its token each time, but a client taking new tokens continuously can still \
+                 win; give each pipeline an app of its own."
                 .to_owned(),
         },
         ErrorKind::MissingScopes { scopes } => {
@@ -544,10 +826,17 @@ fn default_advice(e: &Inner, auth: AuthMode, endpoint: Endpoint) -> Option<Strin
             } else {
                 scopes.join(", ")
             };
+            let (style, all) = if e.code == Some(4711) {
+                ("granular scopes", super::endpoints::granular_scopes())
+            } else {
+                ("classic scopes", super::endpoints::classic_scopes())
+            };
             format!(
-                "Add {list} to the app's scopes in the Zoom App Marketplace. A token keeps the scopes it was \
-                 issued with, so a NEW token is needed after adding them: the provider fetches one when it \
-                 starts (a static access_token must be generated again)."
+                "Add {list} to the app's scopes in the Zoom App Marketplace (everything the provider can \
+                 need on an app with {style}: {}). A token keeps the scopes it was issued with, so a NEW \
+                 token is needed after adding them: the provider fetches one when it starts (a static \
+                 access_token must be generated again).",
+                all.join(", ")
             )
         }
         ErrorKind::PermissionOrPlan => match e.code {
@@ -600,7 +889,7 @@ mod tests {
             status,
             body,
             None,
-            Endpoint::Api,
+            Endpoint::Api(Operation::AssignMembers),
             AuthMode::ClientCredentials,
         )
     }
@@ -613,189 +902,241 @@ mod tests {
                 400,
                 r#"{"code":1034,"message":"Role does not exist."}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 NotFound,
             ),
             (
                 404,
                 r#"{"code":1034,"message":"Role does not exist."}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 NotFound,
             ),
             (
                 200,
                 r#"{"code":1034,"message":"Role does not exist."}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 NotFound,
             ),
             (
                 404,
                 r#"{"code":1001,"message":"User does not exist: a@b.c"}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 NotFound,
             ),
             (
                 400,
                 r#"{"code":"1001","message":"User does not exist"}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 NotFound,
             ),
-            (404, "", None, Endpoint::Api, NotFound),
-            (404, "<html>nope</html>", None, Endpoint::Api, NotFound),
+            (
+                404,
+                "",
+                None,
+                Endpoint::Api(Operation::AssignMembers),
+                NotFound,
+            ),
+            (
+                404,
+                "<html>nope</html>",
+                None,
+                Endpoint::Api(Operation::AssignMembers),
+                NotFound,
+            ),
             (
                 409,
                 r#"{"code":1224,"message":"Role name already used"}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 NameConflict,
             ),
             (
                 400,
                 r#"{"code":1224,"message":"Role name already used"}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 NameConflict,
             ),
             (
                 401,
                 r#"{"code":124,"message":"Invalid access token."}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 Authentication,
             ),
             (
                 400,
                 r#"{"code":124,"message":"Access token is expired."}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 Authentication,
             ),
-            (401, "", None, Endpoint::Api, Authentication),
+            (
+                401,
+                "",
+                None,
+                Endpoint::Api(Operation::AssignMembers),
+                Authentication,
+            ),
             (
                 400,
                 r#"{"code":4711,"message":"Invalid access token, does not contain scopes:[role:read:admin, role:write:admin]."}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 MissingScopes {
-                    scopes: vec!["role:read:admin".into(), "role:write:admin".into()],
+                    scopes: vec![
+                        "role:write:member:admin".into(),
+                        "role:read:admin".into(),
+                        "role:write:admin".into(),
+                    ],
                 },
             ),
             (
                 401,
                 r#"{"code":4700,"message":"Invalid access token, does not contain scopes: user:read:admin"}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 MissingScopes {
-                    scopes: vec!["user:read:admin".into()],
+                    scopes: vec!["role:write:admin".into(), "user:read:admin".into()],
                 },
             ),
             (
                 200,
                 r#"{"code":200,"message":"No permission."}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 PermissionOrPlan,
             ),
             (
                 200,
                 r#"{"code":200,"message":"Only available for paid account."}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 PermissionOrPlan,
             ),
             (
                 201,
                 r#"{"code":200,"message":"No permission."}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 PermissionOrPlan,
             ),
             (
                 400,
                 r#"{"code":2300,"message":"This API endpoint is not recognized."}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 PermissionOrPlan,
             ),
             (
                 404,
                 r#"{"code":2300,"message":"This API endpoint is not recognized."}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 PermissionOrPlan,
             ),
             (
                 403,
                 r#"{"code":1,"message":"Forbidden"}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 PermissionOrPlan,
             ),
             (
                 400,
                 r#"{"code":300,"message":"Can't delete or add members for Normal/Owner roles"}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 Validation,
             ),
             (
                 404,
                 r#"{"code":300,"message":"RoleId required"}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 Validation,
             ),
             (
                 400,
                 r#"{"code":5000,"message":"whatever"}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 Validation,
             ),
-            (422, "not json", None, Endpoint::Api, Validation),
+            (
+                422,
+                "not json",
+                None,
+                Endpoint::Api(Operation::AssignMembers),
+                Validation,
+            ),
             (
                 429,
                 r#"{"code":429,"message":"You have reached the maximum per-second rate limit for this API. Try again later."}"#,
                 Some("QPS"),
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 RateLimited { daily: false },
             ),
-            (429, "", None, Endpoint::Api, RateLimited { daily: false }),
+            (
+                429,
+                "",
+                None,
+                Endpoint::Api(Operation::AssignMembers),
+                RateLimited { daily: false },
+            ),
             (
                 429,
                 "",
                 Some("Daily-limit"),
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 RateLimited { daily: true },
             ),
             (
                 429,
                 r#"{"code":429,"message":"You have reached the maximum daily rate limit for this API. You may resume these requests at GMT 00:00:00."}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 RateLimited { daily: true },
             ),
-            (500, "", None, Endpoint::Api, Transient),
+            (
+                500,
+                "",
+                None,
+                Endpoint::Api(Operation::AssignMembers),
+                Transient,
+            ),
             (
                 502,
                 "<html>Bad gateway</html>",
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 Transient,
             ),
             (
                 503,
                 r#"{"code":5001,"message":"busy"}"#,
                 None,
-                Endpoint::Api,
+                Endpoint::Api(Operation::AssignMembers),
                 Transient,
             ),
-            (408, "", None, Endpoint::Api, Transient),
-            (302, "", None, Endpoint::Api, InvalidResponse),
+            (
+                408,
+                "",
+                None,
+                Endpoint::Api(Operation::AssignMembers),
+                Transient,
+            ),
+            (
+                302,
+                "",
+                None,
+                Endpoint::Api(Operation::AssignMembers),
+                InvalidResponse,
+            ),
             (
                 400,
                 r#"{"reason":"Invalid client_id or client_secret","error":"invalid_client"}"#,
@@ -826,6 +1167,382 @@ mod tests {
             assert_eq!(e.http_status(), Some(status));
             assert_eq!(e.tracking_id(), Some("v=2.0;clid=us06;rid=abc"));
         }
+    }
+
+    /// Every answer Zoom's API reference (its OpenAPI description of `/roles`,
+    /// `/roles/{roleId}`, `/roles/{roleId}/members`, `/users/{userId}`) documents besides
+    /// the success, plus the forms clients have met (empty `{}` refusals, bare 404s), each
+    /// with the kind and missing object the client must read from it. Error answers go
+    /// through `from_answer`, 2xx answers through `check_success`, as in the request loop.
+    #[test]
+    fn every_documented_answer_form() {
+        use ErrorKind::*;
+        use Operation::*;
+        let nf = |m| (NotFound, Some(m));
+        let k = |k: ErrorKind| (k, None);
+        type Want = (ErrorKind, Option<Missing>);
+        let cases: Vec<(Operation, u16, &str, Want)> = vec![
+            // GET /roles
+            (
+                ListRoles,
+                400,
+                r#"{"code":4700,"message":"Invalid access token, does not contain role:read:admin scope."}"#,
+                k(MissingScopes {
+                    scopes: vec!["role:read:admin".into()],
+                }),
+            ),
+            (ListRoles, 404, "", k(InvalidResponse)),
+            // POST /roles
+            (
+                CreateRole,
+                200,
+                r#"{"code":200,"message":"You do not have the permission to create a role."}"#,
+                k(PermissionOrPlan),
+            ),
+            (CreateRole, 200, "{}", k(PermissionOrPlan)),
+            (CreateRole, 200, "", k(PermissionOrPlan)),
+            (
+                CreateRole,
+                400,
+                r#"{"code":300,"message":"The name field cannot be empty."}"#,
+                k(Validation),
+            ),
+            (
+                CreateRole,
+                300,
+                r#"{"code":300,"message":"The name field cannot be empty."}"#,
+                k(Validation),
+            ),
+            (
+                CreateRole,
+                400,
+                r#"{"code":1224,"message":"Role name \"Auditors\" has already been used."}"#,
+                k(NameConflict),
+            ),
+            // GET /roles/{roleId}
+            (
+                GetRole,
+                200,
+                r#"{"code":200,"message":"You do not have the permission to retrieve role information."}"#,
+                k(PermissionOrPlan),
+            ),
+            (
+                GetRole,
+                400,
+                r#"{"code":300,"message":"Role not found."}"#,
+                nf(Missing::Role),
+            ),
+            (
+                GetRole,
+                404,
+                r#"{"code":300,"message":"Role not found."}"#,
+                nf(Missing::Role),
+            ),
+            (
+                GetRole,
+                200,
+                r#"{"code":300,"message":"Role not found."}"#,
+                nf(Missing::Role),
+            ),
+            (
+                GetRole,
+                400,
+                r#"{"code":1034,"message":"Provided `role_id` does not exist."}"#,
+                nf(Missing::Role),
+            ),
+            (GetRole, 404, "", nf(Missing::Role)),
+            (
+                GetRole,
+                400,
+                r#"{"code":300,"message":"Invalid field: role_id."}"#,
+                k(Validation),
+            ),
+            // PATCH /roles/{roleId}
+            (
+                UpdateRole,
+                200,
+                r#"{"code":200,"message":"The account must be a paid account to update the role."}"#,
+                k(PermissionOrPlan),
+            ),
+            (UpdateRole, 200, "{}", k(PermissionOrPlan)),
+            (UpdateRole, 200, "", k(PermissionOrPlan)),
+            (
+                UpdateRole,
+                400,
+                r#"{"code":300,"message":"This role cannot be updated."}"#,
+                k(Validation),
+            ),
+            (
+                UpdateRole,
+                400,
+                r#"{"code":1224,"message":"Role name \"Auditors\" has already been used."}"#,
+                k(NameConflict),
+            ),
+            (
+                UpdateRole,
+                400,
+                r#"{"code":1034,"message":"Provided `role_id` does not exist."}"#,
+                nf(Missing::Role),
+            ),
+            (
+                UpdateRole,
+                400,
+                r#"{"code":300,"message":"Role not found."}"#,
+                nf(Missing::Role),
+            ),
+            // DELETE /roles/{roleId}
+            (
+                DeleteRole,
+                200,
+                r#"{"code":200,"message":"Role not found."}"#,
+                nf(Missing::Role),
+            ),
+            (
+                DeleteRole,
+                400,
+                r#"{"code":200,"message":"Role not found."}"#,
+                nf(Missing::Role),
+            ),
+            (
+                DeleteRole,
+                400,
+                r#"{"code":300,"message":"Role not found."}"#,
+                nf(Missing::Role),
+            ),
+            (
+                DeleteRole,
+                400,
+                r#"{"code":1034,"message":"Provided `role_id` does not exist."}"#,
+                nf(Missing::Role),
+            ),
+            (
+                DeleteRole,
+                200,
+                r#"{"code":200,"message":"Only available for paid account."}"#,
+                k(PermissionOrPlan),
+            ),
+            (DeleteRole, 200, "{}", k(PermissionOrPlan)),
+            (
+                DeleteRole,
+                400,
+                r#"{"code":300,"message":"System roles cannot be deleted."}"#,
+                k(Validation),
+            ),
+            // GET /roles/{roleId}/members
+            (
+                ListMembers,
+                400,
+                r#"{"code":1034,"message":"Provided `role_id` does not exist."}"#,
+                nf(Missing::Role),
+            ),
+            (ListMembers, 404, "Role not found", nf(Missing::Role)),
+            (
+                ListMembers,
+                404,
+                r#"{"message":"Role not found"}"#,
+                nf(Missing::Role),
+            ),
+            (ListMembers, 404, "", nf(Missing::Role)),
+            (
+                ListMembers,
+                400,
+                r#"{"code":300,"message":"Invalid next_page_token, or the token has expired."}"#,
+                k(Validation),
+            ),
+            // POST /roles/{roleId}/members
+            (
+                AssignMembers,
+                400,
+                r#"{"code":1034,"message":"Provided `role_id` does not exist."}"#,
+                nf(Missing::Role),
+            ),
+            (
+                AssignMembers,
+                400,
+                r#"{"code":300,"message":"RoleId required."}"#,
+                k(Validation),
+            ),
+            (
+                AssignMembers,
+                400,
+                r#"{"code":300,"message":"Can't delete or add members for Normal/Owner roles."}"#,
+                k(Validation),
+            ),
+            (
+                AssignMembers,
+                404,
+                r#"{"code":1001,"message":"User does not exist: a@b.c."}"#,
+                nf(Missing::User),
+            ),
+            (
+                AssignMembers,
+                400,
+                r#"{"code":300,"message":"Role not found."}"#,
+                nf(Missing::Role),
+            ),
+            (AssignMembers, 200, "{}", k(PermissionOrPlan)),
+            (
+                AssignMembers,
+                200,
+                r#"{"code":200,"message":"Only available for paid account."}"#,
+                k(PermissionOrPlan),
+            ),
+            // DELETE /roles/{roleId}/members/{memberId}
+            (
+                UnassignMember,
+                400,
+                r#"{"code":1034,"message":"Provided `role_id` does not exist."}"#,
+                nf(Missing::Role),
+            ),
+            (
+                UnassignMember,
+                404,
+                r#"{"message":"Role or Member not found"}"#,
+                nf(Missing::RoleOrMember),
+            ),
+            (
+                UnassignMember,
+                404,
+                "Role or Member not found",
+                nf(Missing::RoleOrMember),
+            ),
+            (UnassignMember, 404, "", nf(Missing::RoleOrMember)),
+            (
+                UnassignMember,
+                400,
+                r#"{"code":300,"message":"Can't delete or add members for Normal/Owner roles."}"#,
+                k(Validation),
+            ),
+            (UnassignMember, 200, "{}", k(PermissionOrPlan)),
+            // GET /users/{userId}
+            (
+                GetUser,
+                404,
+                r#"{"code":1001,"message":"User does not exist: u1."}"#,
+                nf(Missing::User),
+            ),
+            (
+                GetUser,
+                400,
+                r#"{"code":1120,"message":"A valid invitation to join the Zoom account was not found for this user."}"#,
+                nf(Missing::User),
+            ),
+            (GetUser, 404, "", nf(Missing::User)),
+            // GET /users
+            (
+                ListUsers,
+                400,
+                r#"{"code":4711,"message":"Invalid access token, does not contain scopes:[user:read:list_users:admin]."}"#,
+                k(MissingScopes {
+                    scopes: vec!["user:read:list_users:admin".into()],
+                }),
+            ),
+            (ListUsers, 404, "", k(InvalidResponse)),
+            // any endpoint: an unrecognised path is never "not found"
+            (
+                GetRole,
+                404,
+                r#"{"code":2300,"message":"This API endpoint is not recognized."}"#,
+                k(PermissionOrPlan),
+            ),
+            (
+                UnassignMember,
+                401,
+                r#"{"code":124,"message":"Invalid access token."}"#,
+                k(Authentication),
+            ),
+        ];
+        for (op, status, body, (kind, missing)) in cases {
+            let meta = AnswerMeta {
+                status,
+                tracking_id: None,
+                rate_limit_type: None,
+            };
+            let what = format!("{} (HTTP {status} {body})", op.name());
+            let e = if (200..300).contains(&status) {
+                check_success(
+                    op,
+                    &what,
+                    &meta,
+                    body.as_bytes(),
+                    AuthMode::ClientCredentials,
+                )
+                .expect_err(&what)
+            } else {
+                from_answer(
+                    &what,
+                    &meta,
+                    body.as_bytes(),
+                    Endpoint::Api(op),
+                    AuthMode::ClientCredentials,
+                )
+            };
+            assert_eq!((e.kind(), e.missing()), (&kind, missing), "{what}");
+            assert_eq!(e.http_status(), Some(status), "{what}");
+        }
+    }
+
+    #[test]
+    fn documented_successes_are_accepted() {
+        use Operation::*;
+        #[rustfmt::skip]
+        let cases: Vec<(Operation, u16, &str)> = vec![
+            (CreateRole, 201, r#"{"id":"r1","name":"A","privileges":[]}"#),
+            (CreateRole, 201, ""),
+            (CreateRole, 201, "{}"),
+            (CreateRole, 200, r#"{"id":"r1","name":"A"}"#),
+            (UpdateRole, 204, ""),
+            (DeleteRole, 204, ""),
+            (UnassignMember, 204, ""),
+            (AssignMembers, 201, r#"{"add_at":"2024-01-01T00:00:00Z","ids":"u1,u2"}"#),
+            (AssignMembers, 201, ""),
+            (AssignMembers, 200, r#"{"ids":"u1"}"#),
+            (GetRole, 200, r#"{"id":"1","name":"Admin"}"#),
+            (ListRoles, 200, r#"{"total_records":0,"roles":[]}"#),
+            (ListMembers, 200, r#"{"members":[]}"#),
+            (GetUser, 200, r#"{"id":"u1","email":"a@b.c"}"#),
+            (ListUsers, 200, r#"{"users":[]}"#),
+        ];
+        for (op, status, body) in cases {
+            let meta = AnswerMeta {
+                status,
+                tracking_id: None,
+                rate_limit_type: None,
+            };
+            let r = check_success(op, "x", &meta, body.as_bytes(), AuthMode::ClientCredentials);
+            assert!(r.is_ok(), "{} {status} {body}: {r:?}", op.name());
+        }
+    }
+
+    #[test]
+    fn an_empty_refusal_says_permission_or_plan_and_nothing_changed() {
+        let meta = AnswerMeta {
+            status: 200,
+            tracking_id: Some("rid".into()),
+            rate_limit_type: None,
+        };
+        let e = check_success(
+            Operation::UpdateRole,
+            "update role r1",
+            &meta,
+            b"{}",
+            AuthMode::ClientCredentials,
+        )
+        .unwrap_err();
+        let t = e.to_string();
+        assert!(
+            t.starts_with("update role r1 failed: refused for lack of permission or plan"),
+            "{t}"
+        );
+        assert!(
+            t.contains("HTTP 200 with an empty body {} instead of 204 No Content"),
+            "{t}"
+        );
+        assert!(
+            t.contains("nothing was changed") && t.contains("paid (Pro or higher)"),
+            "{t}"
+        );
+        assert!(!t.contains("no id"), "{t}");
     }
 
     #[test]
@@ -899,13 +1616,25 @@ mod tests {
         let t = e.to_string();
         assert!(t.contains("lacks OAuth scopes: Zoom code 4711"), "{t}");
         assert!(
-            t.contains("Add role:read:admin, role:write:admin to the app's scopes"),
+            t.contains(
+                "Add role:write:member:admin, role:read:admin, role:write:admin to the app's scopes"
+            ),
             "{t}"
         );
         assert!(t.contains("a NEW token is needed"), "{t}");
+        assert!(
+            t.contains(
+                "on an app with granular scopes: role:read:list_roles:admin, role:write:role:admin"
+            ),
+            "{t}"
+        );
         assert_eq!(
             e.missing_scopes(),
-            &["role:read:admin".to_owned(), "role:write:admin".to_owned()]
+            &[
+                "role:write:member:admin".to_owned(),
+                "role:read:admin".to_owned(),
+                "role:write:admin".to_owned()
+            ]
         );
 
         let e = api(
@@ -942,7 +1671,7 @@ mod tests {
             429,
             "",
             Some("Daily-limit"),
-            Endpoint::Api,
+            Endpoint::Api(Operation::AssignMembers),
             AuthMode::ClientCredentials,
         );
         let t = e.to_string();
@@ -991,7 +1720,7 @@ mod tests {
             401,
             r#"{"code":124,"message":"Invalid access token."}"#,
             None,
-            Endpoint::Api,
+            Endpoint::Api(Operation::AssignMembers),
             AuthMode::StaticToken,
         );
         let t = e.to_string();

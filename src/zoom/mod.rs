@@ -17,6 +17,7 @@ mod auth;
 mod batch;
 mod client;
 mod config;
+mod endpoints;
 mod error;
 mod limiter;
 mod model;
@@ -28,9 +29,12 @@ pub use batch::AssignBatcher;
 pub use client::{ZoomClient, MAX_MEMBERS_PER_ASSIGN, MEMBERS_PAGE_SIZE};
 pub use config::{
     Auth, ClientConfig, RateLimits, Secret, DEFAULT_API_URL, DEFAULT_TOKEN_URL,
-    DEFAULT_WINDOW_MARGIN,
+    DEFAULT_WINDOW_MARGIN, GOV_API_URL, GOV_TOKEN_URL,
 };
-pub use error::{parse_scopes, Error, ErrorKind};
+pub use endpoints::{
+    classic_scopes, endpoint, endpoint_for, granular_scopes, ApiEndpoint, ENDPOINTS,
+};
+pub use error::{parse_scopes, Error, ErrorKind, Missing};
 pub use limiter::Category;
 pub use model::{AssignResult, CreateRole, Member, MemberRef, Role, UpdateRole, User};
 pub use retry::{parse_retry_after, Backoff};

@@ -47,20 +47,10 @@ impl Operation {
         Operation::ListUsers,
     ];
 
-    /// Zoom's rate-limit category of the operation (from Zoom's API reference).
+    /// Zoom's rate-limit category of the operation (from the endpoint table,
+    /// [`super::ENDPOINTS`]).
     pub fn category(self) -> Category {
-        match self {
-            Operation::ListRoles
-            | Operation::ListMembers
-            | Operation::AssignMembers
-            | Operation::ListUsers => Category::Medium,
-            Operation::CreateRole
-            | Operation::GetRole
-            | Operation::UpdateRole
-            | Operation::DeleteRole
-            | Operation::UnassignMember
-            | Operation::GetUser => Category::Light,
-        }
+        super::endpoints::endpoint(self).category
     }
 
     /// Zoom's operationId-like name, for logs.
@@ -97,6 +87,8 @@ pub struct ClientStats {
     pub rate_limited: u64,
     /// Requests sent to the token endpoint.
     pub token_fetches: u64,
+    /// Times a request dropped its token after code 124 to renew it.
+    pub token_renewals: u64,
     /// Total time requests spent waiting for the client-side rate limiter, in milliseconds.
     pub limiter_wait_ms: u64,
 }
@@ -107,6 +99,7 @@ pub(crate) struct Counters {
     retries: AtomicU64,
     rate_limited: AtomicU64,
     token_fetches: AtomicU64,
+    token_renewals: AtomicU64,
     limiter_wait_us: AtomicU64,
 }
 
@@ -122,6 +115,9 @@ impl Counters {
     }
     pub(crate) fn token_fetch(&self) {
         self.token_fetches.fetch_add(1, Ordering::Relaxed);
+    }
+    pub(crate) fn token_renewal(&self) {
+        self.token_renewals.fetch_add(1, Ordering::Relaxed);
     }
     pub(crate) fn limiter_wait(&self, d: std::time::Duration) {
         let us = u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
@@ -142,6 +138,7 @@ impl Counters {
             retries: self.retries.load(Ordering::Relaxed),
             rate_limited: self.rate_limited.load(Ordering::Relaxed),
             token_fetches: self.token_fetches.load(Ordering::Relaxed),
+            token_renewals: self.token_renewals.load(Ordering::Relaxed),
             limiter_wait_ms: self.limiter_wait_us.load(Ordering::Relaxed) / 1000,
         }
     }
