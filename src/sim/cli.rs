@@ -33,6 +33,8 @@ Auth
   --scopes LIST               granted scopes, space- or comma-separated (default: all)
   --scope-style STYLE         auto|classic|granular: 4700 or 4711 on missing scopes (default auto)
   --single-token              a new token revokes earlier ones
+  --app-user ID|EMAIL         the user the app acts as, answered by GET /users/me
+                              (default: the account Owner)
 
 Rate limits and faults
   --plan PLAN                 free|pro|business|off per-second limits (default off)
@@ -151,6 +153,7 @@ where
             }
             "--scope-style" => s.scope_style = value(&flag)?.parse()?,
             "--single-token" => s.single_token = true,
+            "--app-user" => s.app_user = Some(value(&flag)?),
             "--plan" => s.rate_limits = value(&flag)?.parse::<Plan>()?.limits(),
             "--rate-limit-light" => s.rate_limits.light = Some(parse_num(&flag, &value(&flag)?)?),
             "--rate-limit-medium" => s.rate_limits.medium = Some(parse_num(&flag, &value(&flag)?)?),
@@ -213,6 +216,8 @@ mod tests {
             "--token-lifetime",
             "0.25",
             "--unpaid",
+            "--app-user",
+            "user2@example.com",
         ]);
         let s = &o.config.switches;
         assert_eq!(o.config.listen.port(), 4567);
@@ -223,6 +228,7 @@ mod tests {
         assert_eq!(o.config.static_tokens, vec!["a", "b"]);
         assert_eq!(s.token_lifetime_ms, 250);
         assert!(s.unpaid);
+        assert_eq!(s.app_user.as_deref(), Some("user2@example.com"));
     }
 
     #[test]

@@ -161,6 +161,10 @@ pub struct Switches {
     pub delete_role_with_members: DeleteRolePolicy,
     /// Issuing a token revokes every earlier issued token.
     pub single_token: bool,
+    /// The user the OAuth app acts as, by id or email: who `GET /users/me` answers with.
+    /// Zoom's Server-to-Server tokens act for the app's owner (its creator); `None` = the
+    /// account Owner.
+    pub app_user: Option<String>,
 }
 
 impl Default for Switches {
@@ -183,6 +187,7 @@ impl Default for Switches {
             create_empty_body: false,
             delete_role_with_members: DeleteRolePolicy::MoveToMember,
             single_token: false,
+            app_user: None,
         }
     }
 }
@@ -296,6 +301,12 @@ impl SimConfig {
     /// Accept `token` as a bearer token without the OAuth exchange.
     pub fn with_static_token(mut self, token: impl Into<String>) -> Self {
         self.static_tokens.push(token.into());
+        self
+    }
+
+    /// The user the app acts as (`GET /users/me`), by id or email.
+    pub fn with_app_user(mut self, who: impl Into<String>) -> Self {
+        self.switches.app_user = Some(who.into());
         self
     }
 
