@@ -111,6 +111,9 @@ pub fn schema() -> Schema {
             .iter()
             .map(|(name, desc)| Attribute::number(name).optional().describe(desc)),
     );
+    attributes.push(Attribute::bool("allow_lockout").optional().describe(
+        "Lets a plan take the user the Zoom app acts as (`GET /users/me`, the app's owner)          out of the roles that let the app manage roles, or take the account's last Admin          out of Admin. Both are refused at plan time by default, because Zoom then removes          the app's admin scopes and no later run could undo the change. Set it to `true`          only for the run that means it (e.g. `allow_lockout = var.allow_lockout` and          `-var allow_lockout=true`); the refusals then show as warnings. Deliberately not          read from the environment. Defaults to `false`.",
+    ));
     Schema::new(
         0,
         Block::new(
@@ -180,6 +183,8 @@ pub struct Settings {
     pub max_attempts: u32,
     pub rate_light: u32,
     pub rate_medium: u32,
+    /// Plans may lock the app out of role management (see `lockout`).
+    pub allow_lockout: bool,
 }
 
 /// Outcome of resolving the block.
@@ -408,6 +413,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Resolve
         max_attempts: number("max_attempts").map_or(8, |n| n.round().max(1.0) as u32),
         rate_light: number("rate_limit_light").map_or(light, |n| n.ceil().max(1.0) as u32),
         rate_medium: number("rate_limit_medium").map_or(medium, |n| n.ceil().max(1.0) as u32),
+        allow_lockout: config.attr("allow_lockout").as_bool().unwrap_or(false),
     };
     (Resolved::Ready(Box::new(settings)), diags)
 }
@@ -477,6 +483,7 @@ mod tests {
         );
         assert_eq!(s.api_url.as_str(), DEFAULT_API_URL);
         assert_eq!((s.rate_light, s.rate_medium), (30, 20));
+        assert!(!s.allow_lockout, "the lock-out rail is on unless asked");
     }
 
     #[test]

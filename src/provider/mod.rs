@@ -9,6 +9,7 @@ pub mod data_role_members;
 pub mod data_roles;
 pub mod data_user;
 mod errors;
+pub mod lockout;
 pub mod role;
 pub mod role_members;
 pub mod role_membership;
