@@ -207,9 +207,13 @@ fn expand(
 /// An example file as a fenced code block.
 fn example(path: &str) -> String {
     let lang = match Path::new(path).extension().and_then(|e| e.to_str()) {
-        Some("tf") | Some("hcl") => "terraform",
+        // .tfrc: Terraform CLI configuration, which is HCL too.
+        Some("tf") | Some("hcl") | Some("tfrc") => "terraform",
         Some("sh") => "shell",
-        _ => panic!("docs: don't know how to show {path}: examples are .tf or .sh files"),
+        Some("yml") | Some("yaml") => "yaml",
+        _ => panic!(
+            "docs: don't know how to show {path}: examples are .tf, .tfrc, .hcl, .sh or .yml files"
+        ),
     };
     format!("```{lang}\n{}\n```", read(path).trim_end())
 }
