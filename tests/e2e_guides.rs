@@ -306,3 +306,220 @@ fn the_quickstart_takes_everything_from_the_environment() {
     assert_eq!(role_of(&sim, "user1@example.com"), "1");
     ws.assert_plan_empty();
 }
+
+// ---- docs/guides/ci.md ---------------------------------------------------------------------
+
+const WORKFLOW: &str = "examples/ci/github-actions.yml";
+
+/// The `run:` script of the workflow step named `name` (a `|` block, dedented, or a
+/// one-line command).
+fn step_script(name: &str) -> String {
+    let text = read(WORKFLOW);
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.trim() == format!("- name: {name}"))
+        .unwrap_or_else(|| panic!("{WORKFLOW}: no step named {name:?}"));
+    let (i, run) = lines[at..]
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| l.trim().strip_prefix("run:").map(|r| (at + i, r.trim())))
+        .expect("a run: key");
+    if run != "|" {
+        return format!("{run}\n");
+    }
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let key_indent = indent(lines[i]);
+    let body: Vec<&str> = lines[i + 1..]
+        .iter()
+        .take_while(|l| l.trim().is_empty() || indent(l) > key_indent)
+        .copied()
+        .collect();
+    let strip = body
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| indent(l))
+        .min()
+        .unwrap_or(0);
+    body.iter()
+        .map(|l| format!("{}\n", l.get(strip..).unwrap_or("")))
+        .collect()
+}
+
+/// A release zip as `scripts/release.sh` makes it: one executable file,
+/// `terraform-provider-zoom_vX.Y.Z`, holding `binary`.
+fn release_zip(dir: &Path, platform: &str, binary: &Path) {
+    let version = env!("CARGO_PKG_VERSION");
+    let zip = dir.join(format!("terraform-provider-zoom_{version}_{platform}.zip"));
+    let py = "import sys, zipfile\n\
+              z = zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED)\n\
+              i = zipfile.ZipInfo(sys.argv[2], (1980, 1, 1, 0, 0, 0))\n\
+              i.external_attr = 0o100755 << 16\n\
+              i.compress_type = zipfile.ZIP_DEFLATED\n\
+              z.writestr(i, open(sys.argv[3], 'rb').read())\n\
+              z.close()\n";
+    let out = Command::new("python3")
+        .args(["-c", py])
+        .arg(&zip)
+        .arg(format!("terraform-provider-zoom_v{version}"))
+        .arg(binary)
+        .output()
+        .expect("python3 makes the zip");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A stand-in for `gh release download ... --dir D --pattern P`: copies P from `zips`.
+fn fake_gh(bin: &Path, zips: &Path) {
+    std::fs::create_dir_all(bin).unwrap();
+    let script = format!(
+        "#!/usr/bin/env bash\nset -euo pipefail\n[ \"$1 $2\" = \"release download\" ] || exit 2\n\
+         dir=. pattern=\nwhile [ $# -gt 0 ]; do case \"$1\" in --dir) dir=$2; shift;; \
+         --pattern) pattern=$2; shift;; esac; shift; done\ncp \"{}/$pattern\" \"$dir/\"\n",
+        zips.display()
+    );
+    let gh = bin.join("gh");
+    std::fs::write(&gh, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&gh, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Runs `script` with bash -e (as GitHub's `run:` does) in `dir`; answers stdout.
+fn bash(script: &str, dir: &Path, env: &[(&str, String)]) -> std::process::Output {
+    let mut cmd = Command::new("bash");
+    cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+        .current_dir(dir);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run bash")
+}
+
+#[test]
+fn the_ci_workflow_steps_run_against_zoom_sim() {
+    let Some(tf) = terraform() else { return };
+    let sim = account(|c| c);
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        read(WORKFLOW).contains(&format!("PROVIDER_VERSION: \"{version}\"")),
+        "the workflow installs another version than Cargo.toml's"
+    );
+    assert!(
+        read("examples/ci/lock-platforms.sh").contains(&format!("version=\"{version}\"")),
+        "lock-platforms.sh locks another version than Cargo.toml's"
+    );
+
+    // Release zips: the real linux_amd64 build, and stand-ins for the macOS ones.
+    let work = temp_dir("workspace-");
+    let zips = work.path().join("release");
+    std::fs::create_dir_all(&zips).unwrap();
+    let built = Path::new(env!("CARGO_BIN_EXE_terraform-provider-zoom"));
+    release_zip(&zips, "linux_amd64", built);
+    for platform in ["darwin_arm64", "darwin_amd64"] {
+        let stand_in = work.path().join(format!("not-a-{platform}-binary"));
+        std::fs::write(&stand_in, format!("#!/bin/sh\n# {platform}\nexit 1\n")).unwrap();
+        release_zip(&zips, platform, &stand_in);
+    }
+    let bin = work.path().join("bin");
+    fake_gh(&bin, &zips);
+    let tf_dir = tf.bin.parent().expect("terraform's directory");
+    let path = format!(
+        "{}:{}:{}",
+        bin.display(),
+        tf_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+
+    // The repository: zoom/ with the guide's configuration.
+    let repo = work.path().join("repo");
+    let zoom_dir = repo.join("zoom");
+    std::fs::create_dir_all(&zoom_dir).unwrap();
+    std::fs::write(
+        zoom_dir.join("main.tf"),
+        read(&format!("{EXAMPLES}/main.tf")),
+    )
+    .unwrap();
+
+    // Once, by hand: lock-platforms.sh records all three checksums. It needs a CLI
+    // configuration that lets `providers lock` read the mirror only (no registry here).
+    let empty_rc = work.path().join("empty.tfrc");
+    std::fs::write(&empty_rc, "").unwrap();
+    let base_env = |rc: &Path| {
+        vec![
+            ("PATH", path.clone()),
+            ("TF_CLI_CONFIG_FILE", rc.display().to_string()),
+            ("CHECKPOINT_DISABLE", "1".to_string()),
+            ("TF_IN_AUTOMATION", "1".to_string()),
+            ("TF_INPUT", "0".to_string()),
+        ]
+    };
+    let out = bash(
+        &read("examples/ci/lock-platforms.sh"),
+        &zoom_dir,
+        &base_env(&empty_rc),
+    );
+    assert!(
+        out.status.success(),
+        "lock-platforms.sh: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lock = std::fs::read_to_string(zoom_dir.join(".terraform.lock.hcl")).expect("lock file");
+    assert_eq!(
+        lock.matches("\"h1:").count(),
+        3,
+        "one checksum per platform:\n{lock}"
+    );
+    assert!(
+        !zoom_dir.join(".mirror").exists(),
+        "the script cleans its mirror up"
+    );
+
+    // The job, step by step.
+    let rc = repo.join(".terraformrc");
+    let output = work.path().join("github_output");
+    std::fs::write(&output, "").unwrap();
+    let mut env = base_env(&rc);
+    env.extend([
+        ("GITHUB_WORKSPACE", repo.display().to_string()),
+        ("GITHUB_OUTPUT", output.display().to_string()),
+        ("PROVIDER_VERSION", version.to_string()),
+        (
+            "PROVIDER_REPO",
+            "zoom-community/terraform-provider-zoom".to_string(),
+        ),
+        ("GH_TOKEN", "unused".to_string()),
+        ("ZOOM_ACCOUNT_ID", "sim-account".to_string()),
+        ("ZOOM_CLIENT_ID", "sim-client".to_string()),
+        ("ZOOM_CLIENT_SECRET", "sim-secret".to_string()),
+        ("ZOOM_API_URL", sim.api_url()),
+        ("ZOOM_TOKEN_URL", sim.token_url()),
+    ]);
+    let step = |name: &str| {
+        let out = bash(&step_script(name), &zoom_dir, &env);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "step {name:?} failed: {text}");
+        text
+    };
+    let plan_code = || {
+        let text = std::fs::read_to_string(&output).unwrap();
+        std::fs::write(&output, "").unwrap();
+        text.trim().to_string()
+    };
+    step("Install the provider into a filesystem mirror");
+    step("terraform init");
+    step("terraform plan");
+    assert_eq!(plan_code(), "exitcode=2", "changes to apply");
+    let applied = step("terraform apply");
+    assert!(applied.contains("1 added"), "{applied}");
+    assert_eq!(role_of(&sim, "paul@example.com"), "1");
+    step("terraform plan");
+    assert_eq!(plan_code(), "exitcode=0", "nothing left to do");
+}
