@@ -192,3 +192,51 @@ fn an_app_acting_as_the_owner_may_empty_the_admin_role() {
     ws.run(&["destroy", "-no-color", "-auto-approve"]).ok();
     assert_eq!(zoom.role_of("u00001"), "2");
 }
+
+#[test]
+fn the_apps_own_custom_role_keeps_its_role_management() {
+    let Some(tf) = terraform() else { return };
+    let zoom = zoom(3);
+    let role = |privileges: &str| {
+        format!(
+            "resource \"zoom_role\" \"managers\" {{\n  name       = \"Role managers\"\n  privileges = [{privileges}]\n}}\n"
+        )
+    };
+    let ws = Workspace::new(&tf);
+    ws.config(&config(&zoom, false, &role("\"Role:Edit\", \"User:Edit\"")));
+    ws.init();
+    ws.apply().ok();
+    // The app's user holds the role Terraform manages.
+    let id = zoom.role_id_by_name("Role managers").expect("created");
+    zoom.assign(&id, &[user_id(1)]);
+    zoom.sim
+        .update_switches(|s| s.app_user = Some(user_id(1)))
+        .expect("switches");
+
+    ws.config(&config(&zoom, false, &role("\"User:Edit\"")));
+    let run = ws
+        .plan()
+        .failed_cleanly("taking Role:Edit out of the app's role");
+    let d = flat(&run, LOCKOUT);
+    assert!(d.contains("take Role:Edit out of it"), "{d}");
+    assert!(d.contains("privileges"), "at privileges: {d}");
+    // Adding a privilege is fine.
+    ws.config(&config(
+        &zoom,
+        false,
+        &role("\"Role:Edit\", \"User:Edit\", \"User:Read\""),
+    ));
+    ws.apply().ok();
+
+    let run = ws
+        .run(&["destroy", "-no-color", "-auto-approve"])
+        .failed_cleanly("deleting the app's role");
+    assert!(
+        flat(&run, LOCKOUT).contains("delete it, which makes them a Member"),
+        "{run}"
+    );
+    assert!(
+        zoom.role_id_by_name("Role managers").is_some(),
+        "not deleted"
+    );
+}

@@ -23,7 +23,11 @@
 //!    Admin with single memberships takes two applies: add the new one, then remove the
 //!    old one.
 //!
-//! The provider argument `allow_lockout = true` turns both refusals into warnings for the
+//! `zoom_role` applies rule 1 to the role itself: deleting the custom role the app's user
+//! holds, or taking `Role:Edit` or `User:Edit` out of the role they hold (Admin included),
+//! is refused the same way.
+//!
+//! The provider argument `allow_lockout = true` turns the refusals into warnings for the
 //! runs that set it.
 
 use std::sync::Arc;
@@ -209,11 +213,6 @@ async fn self_demotion(
     {
         return None;
     }
-    let who = if me.email.is_empty() {
-        me.id.clone()
-    } else {
-        format!("{} (user id {})", me.email, me.id)
-    };
     let from = role_label(data, client, now).await;
     let to = if next == MEMBER {
         "make them a Member".to_string()
@@ -224,11 +223,22 @@ async fn self_demotion(
             ROLE_MANAGEMENT_PRIVILEGES.join(" or ")
         )
     };
-    Some(Diagnostic::error(
+    Some(demotion(me, &from, &to))
+}
+
+/// The refusal of a change that would cost `me` (holding `from`) the role management
+/// their app needs; `what` says how ("make them a Member").
+fn demotion(me: &User, from: &str, what: &str) -> Diagnostic {
+    let who = if me.email.is_empty() {
+        me.id.clone()
+    } else {
+        format!("{} (user id {})", me.email, me.id)
+    };
+    Diagnostic::error(
         "This change would lock Terraform out of Zoom",
         format!(
             "{who} is the user the provider's Zoom app acts as (Zoom answers GET /users/me \
-             with them), and {from} lets the app manage roles. This change would {to}. Zoom \
+             with them), and {from} lets the app manage roles. This change would {what}. Zoom \
              then takes the app's admin scopes away, and no later plan or apply could change \
              roles again, not even to undo this.\n\nKeep {who} in a role that can manage \
              roles (Owner, Admin, or a custom role with Role:Edit and User:Edit). If you mean \
@@ -236,7 +246,59 @@ async fn self_demotion(
              allow_lockout = true in the provider block for this one run, or make the change \
              in Zoom's admin pages."
         ),
-    ))
+    )
+}
+
+/// What a plan does to a role itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RoleChange {
+    /// A custom role is deleted: its members fall back to Member.
+    Deleted,
+    /// The role's privileges become exactly these.
+    Privileges(Vec<String>),
+}
+
+/// Rule 1 for `zoom_role`: refuses deleting the role the app's user holds, or taking
+/// `Role:Edit` or `User:Edit` out of it, when it lets the app manage roles. A `zoom_role`
+/// needs no user scope, so when Zoom won't say who the app acts as this check stays quiet.
+pub async fn check_role(
+    data: &ProviderData,
+    role_id: &str,
+    change: RoleChange,
+    attr: Option<&'static str>,
+) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let Ok(ready) = data.ready() else {
+        return diags;
+    };
+    let client = &ready.client;
+    let Ok(me) = data.cache.me(client).await else {
+        return diags;
+    };
+    if me.role_id.as_deref() != Some(role_id) || !lets_manage_roles(data, client, role_id).await {
+        return diags;
+    }
+    let what = match &change {
+        RoleChange::Deleted if system_role_name(role_id).is_some() => return diags,
+        RoleChange::Deleted => "delete it, which makes them a Member".to_string(),
+        RoleChange::Privileges(p) => {
+            let lost: Vec<&str> = ROLE_MANAGEMENT_PRIVILEGES
+                .into_iter()
+                .filter(|want| !p.iter().any(|have| have == want))
+                .collect();
+            if lost.is_empty() {
+                return diags;
+            }
+            format!("take {} out of it", lost.join(" and "))
+        }
+    };
+    let from = role_label(data, client, role_id).await;
+    diags.push(refusal(
+        demotion(&me, &from, &what),
+        attr,
+        ready.settings.allow_lockout,
+    ));
+    diags
 }
 
 /// Rule 2 over every change of this plan so far: the refusal if the Admin role would be
