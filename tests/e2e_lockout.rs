@@ -10,7 +10,7 @@
 mod support;
 
 use support::sim::{user_id, zoom, Zoom};
-use support::terraform::{required_providers, terraform, Workspace};
+use support::terraform::{required_providers, terraform, terraform_1_0, Workspace};
 
 const LOCKOUT: &str = "This change would lock Terraform out of Zoom";
 const LAST_ADMIN: &str = "This change would leave the account without an Admin";
@@ -239,4 +239,28 @@ fn the_apps_own_custom_role_keeps_its_role_management() {
         zoom.role_id_by_name("Role managers").is_some(),
         "not deleted"
     );
+}
+
+#[test]
+fn terraform_1_0_is_stopped_at_apply_time() {
+    // Terraform before 1.3 never shows a provider its destroy plans, so the destroy is
+    // refused when it is applied, before anything is unassigned.
+    let Some(tf) = terraform_1_0() else { return };
+    let zoom = account(&user_id(1), "1");
+    let ws = Workspace::new(&tf);
+    let me = "resource \"zoom_role_membership\" \"me\" {\n  role_id = \"1\"\n  email   = \"user1@example.com\"\n}\n";
+    ws.config(&config(&zoom, false, me));
+    ws.init();
+    ws.apply().ok();
+    zoom.reset_stats();
+    let run = ws
+        .run(&["destroy", "-no-color", "-auto-approve"])
+        .failed_cleanly("destroying the app's membership on Terraform 1.0");
+    assert!(flat(&run, LOCKOUT).contains("make them a Member"), "{run}");
+    assert_eq!(zoom.role_of("u00001"), "1");
+    assert!(zoom.mutations().is_empty(), "{:?}", zoom.mutations());
+
+    ws.config(&config(&zoom, true, me));
+    ws.run(&["destroy", "-no-color", "-auto-approve"]).ok();
+    assert_eq!(zoom.role_of("u00001"), "2");
 }

@@ -386,6 +386,13 @@ async fn delete(data: &ProviderData, prior: &Value, diags: &mut Diagnostics) {
     let Ok(ready) = data.ready().map_err(|d| diags.push(d)) else {
         return;
     };
+    // Again at apply: Terraform before 1.3 never shows a provider its destroy plans.
+    let refusals = lockout::check_role(data, id, lockout::RoleChange::Deleted, None).await;
+    let refused = refusals.has_errors();
+    diags.extend(refusals);
+    if refused {
+        return;
+    }
     match ready.client.delete_role(id).await {
         Ok(()) => {}
         Err(e) if e.is_not_found() => {}

@@ -554,6 +554,13 @@ async fn delete(data: &ProviderData, prior: &Value, diags: &mut Diagnostics) {
     let Ok(ready) = data.ready().map_err(|d| diags.push(d)) else {
         return;
     };
+    // Again at apply: Terraform before 1.3 never shows a provider its destroy plans.
+    let refusals = lockout::check(data, &leaving_prior(prior, None)).await;
+    let refused = refusals.has_errors();
+    diags.extend(refusals);
+    if refused {
+        return;
+    }
     let (Some(role_id), Some(user_id)) = (
         prior.attr("role_id").as_str(),
         prior.attr("user_id").as_str(),
