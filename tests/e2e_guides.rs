@@ -7,6 +7,9 @@
 //!   lets go of the membership without changing Zoom; `dev-overrides.tfrc` runs a build
 //!   without `init`; every row of the scope table is enough, in its classic and its
 //!   granular form, for what that resource or data source does.
+//! - docs/guides/ci.md: the workflow's `run:` steps, in order, and `lock-platforms.sh`.
+//! - docs/guides/troubleshooting.md: an `api_url` without `/v2` is warned about, and Zoom
+//!   (the simulator) answers it with 2300.
 //! - examples/quickstart takes its credentials and URLs from the `ZOOM_*` environment.
 
 mod support;
@@ -522,4 +525,24 @@ fn the_ci_workflow_steps_run_against_zoom_sim() {
     assert_eq!(role_of(&sim, "paul@example.com"), "1");
     step("terraform plan");
     assert_eq!(plan_code(), "exitcode=0", "nothing left to do");
+}
+
+// ---- docs/guides/troubleshooting.md --------------------------------------------------------
+
+#[test]
+fn an_api_url_without_v2_is_warned_about_and_answered_with_2300() {
+    let Some(tf) = terraform() else { return };
+    let sim = account(|c| c);
+    let mut ws = Workspace::new(&tf);
+    zoom_env(&mut ws, &sim);
+    let base = sim.api_url();
+    let without_v2 = base.trim_end_matches("/v2");
+    assert_ne!(base, without_v2, "zoom-sim serves its API under /v2");
+    ws.env("ZOOM_API_URL", without_v2);
+    ws.config(&read(&format!("{EXAMPLES}/main.tf")));
+    ws.init();
+    let run = ws.plan().failed_cleanly("api_url without /v2");
+    let all = format!("{}{}", run.stdout(), run.stderr());
+    assert!(all.contains("Warning: api_url has no API version"), "{run}");
+    assert!(all.contains("2300"), "Zoom's answer names its code: {run}");
 }

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::tfplugin::{Attribute, Block, Diagnostic, Diagnostics, Schema, Value};
+use crate::tfplugin::{Attribute, Block, Diagnostic, Diagnostics, Schema, Severity, Value};
 
 pub const DEFAULT_API_URL: &str = "https://api.zoom.us/v2";
 pub const DEFAULT_TOKEN_URL: &str = "https://zoom.us/oauth/token";
@@ -201,8 +201,10 @@ pub fn validate(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
     for name in ["api_url", "token_url"] {
         if let Some(s) = config.attr(name).as_str() {
-            if let Err(d) = parse_url(name, env_of(name), s) {
-                diags.push(d);
+            match parse_url(name, env_of(name), s) {
+                Err(d) => diags.push(d),
+                Ok(url) if name == "api_url" => diags.extend(api_url_warnings(&url)),
+                Ok(_) => {}
             }
         }
     }
@@ -284,6 +286,43 @@ fn parse_url(name: &str, env: &str, s: &str) -> Result<url::Url, Diagnostic> {
     Ok(url)
 }
 
+/// The two api_url mistakes behind most of Zoom's code 2300 ("This API endpoint is not
+/// recognized"): no `/v2`, and Zoom's web host instead of its API host.
+fn api_url_warnings(url: &url::Url) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let host = url.host_str().unwrap_or_default();
+    if matches!(
+        host,
+        "zoom.us" | "www.zoom.us" | "zoomgov.com" | "www.zoomgov.com"
+    ) {
+        diags.push(
+            Diagnostic::warning(
+                "api_url names Zoom's web host",
+                format!(
+                    "api_url {url} is Zoom's web and OAuth host; the REST API is at \
+                     https://api.zoom.us/v2 (https://api.zoomgov.com/v2 for Zoom for \
+                     Government). Other hosts answer every call with code 2300, \"This API \
+                     endpoint is not recognized\". Leave api_url unset for Zoom's."
+                ),
+            )
+            .at_attr("api_url"),
+        );
+    } else if url.path().trim_matches('/').is_empty() {
+        diags.push(
+            Diagnostic::warning(
+                "api_url has no API version",
+                format!(
+                    "api_url {url} has no path, but Zoom's REST API lives under /v2 \
+                     (https://api.zoom.us/v2): without it every call answers code 2300, \
+                     \"This API endpoint is not recognized\". Add /v2, or leave api_url unset."
+                ),
+            )
+            .at_attr("api_url"),
+        );
+    }
+    diags
+}
+
 fn parse_plan(s: &str) -> Result<RatePlan, Diagnostic> {
     match s.to_ascii_lowercase().as_str() {
         "free" | "basic" => Ok(RatePlan::Free),
@@ -299,7 +338,14 @@ fn parse_plan(s: &str) -> Result<RatePlan, Diagnostic> {
 
 /// Resolves the block against the environment (`env` looks a variable up).
 pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Resolved, Diagnostics) {
-    let mut diags = validate(config);
+    // validate's warnings were shown when Terraform validated the block: errors only.
+    let mut diags = Diagnostics(
+        validate(config)
+            .0
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect(),
+    );
     let mut unknown = Vec::new();
     let mut get = |name: &'static str| -> Option<String> {
         let v = config.attr(name);
@@ -391,7 +437,12 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Resolve
         token_url.as_deref().unwrap_or(DEFAULT_TOKEN_URL),
     );
     let (api_url, token_url) = match (api_url, token_url) {
-        (Ok(a), Ok(t)) => (a, t),
+        (Ok(a), Ok(t)) => {
+            if config.attr("api_url").is_null() {
+                diags.extend(api_url_warnings(&a)); // from ZOOM_API_URL
+            }
+            (a, t)
+        }
         (a, t) => {
             diags.extend(a.err().into_iter().chain(t.err()).collect());
             return (Resolved::Invalid, diags);
@@ -537,6 +588,40 @@ mod tests {
             &env(&[("ZOOM_TOKEN_URL", "zoom.us/oauth")]),
         );
         assert!(d.0[0].detail.contains("ZOOM_TOKEN_URL"), "{d:?}");
+    }
+
+    #[test]
+    fn api_urls_zoom_would_answer_with_2300_are_warned_about() {
+        for (url, summary) in [
+            ("https://api.zoom.us", Some("api_url has no API version")),
+            ("https://api.zoom.us/", Some("api_url has no API version")),
+            ("https://zoom.us/v2", Some("api_url names Zoom's web host")),
+            ("https://api.zoom.us/v2", None),
+            ("https://api.zoomgov.com/v2", None),
+            ("http://127.0.0.1:9440/v2", None),
+        ] {
+            let d = validate(&config(&[("api_url", url.into())]));
+            assert!(!d.has_errors(), "{url}: only a warning");
+            let got = d.iter().next().map(|d| d.summary.as_str());
+            assert_eq!(got, summary, "{url}");
+            // From the environment, resolve warns instead (validate never sees it).
+            let (_, d) = resolve(
+                &config(&[("access_token", "t".into())]),
+                &env(&[("ZOOM_API_URL", url)]),
+            );
+            assert_eq!(
+                d.iter().next().map(|d| d.summary.as_str()),
+                summary,
+                "{url}"
+            );
+            if summary.is_some() {
+                assert_eq!(
+                    d.0[0].attribute,
+                    Some(crate::tfplugin::AttrPath::attr("api_url"))
+                );
+                assert!(d.0[0].detail.contains("2300"));
+            }
+        }
     }
 
     #[test]
