@@ -21,12 +21,12 @@ tools:
 build:
 	$(CARGO) build --release --bins
 
-## Formatting, clippy, and actionlint (with ShellCheck on `run:` scripts) on .github/workflows/.
+## Formatting, clippy, and actionlint (with ShellCheck on `run:` scripts) on .github/workflows/ and examples/ci/.
 lint:
 	./scripts/install-tools.sh lint
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
-	.tools/bin/actionlint -no-color -shellcheck .tools/bin/shellcheck -pyflakes ''
+	.tools/bin/actionlint -no-color -shellcheck .tools/bin/shellcheck -pyflakes '' .github/workflows/*.yml examples/ci/github-actions.yml
 
 ## Regenerate docs/ from the provider's schema and examples/.
 docs:

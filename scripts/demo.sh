@@ -44,15 +44,17 @@ echo "    zoom-sim at $base"
 
 cp examples/quickstart/*.tf "$demo/work/"
 cd "$demo/work"
-vars=(-var "zoom_api_url=$base/v2" -var "zoom_token_url=$base/oauth/token")
+# The quickstart takes everything from the environment, as it would against Zoom.
+export ZOOM_API_URL="$base/v2" ZOOM_TOKEN_URL="$base/oauth/token" \
+  ZOOM_ACCOUNT_ID=sim-account ZOOM_CLIENT_ID=sim-client ZOOM_CLIENT_SECRET=sim-secret
 
 echo "==> terraform init"
 "$terraform" init -input=false -no-color >/dev/null
 echo "==> terraform apply"
-"$terraform" apply -input=false -no-color -auto-approve "${vars[@]}"
+"$terraform" apply -input=false -no-color -auto-approve
 echo "==> terraform plan (a second plan must be empty)"
 set +e
-"$terraform" plan -input=false -no-color -detailed-exitcode "${vars[@]}"
+"$terraform" plan -input=false -no-color -detailed-exitcode
 code=$?
 set -e
 if [ "$code" -ne 0 ]; then

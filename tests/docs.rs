@@ -281,9 +281,13 @@ fn scopes_section() -> String {
 /// An example file as a fenced code block.
 fn example(path: &str) -> String {
     let lang = match Path::new(path).extension().and_then(|e| e.to_str()) {
-        Some("tf") | Some("hcl") => "terraform",
+        // .tfrc: Terraform CLI configuration, which is HCL too.
+        Some("tf") | Some("hcl") | Some("tfrc") => "terraform",
         Some("sh") => "shell",
-        _ => panic!("docs: don't know how to show {path}: examples are .tf, .hcl or .sh files"),
+        Some("yml") | Some("yaml") => "yaml",
+        _ => panic!(
+            "docs: don't know how to show {path}: examples are .tf, .tfrc, .hcl, .sh or .yml files"
+        ),
     };
     format!("```{lang}\n{}\n```", read(path).trim_end())
 }
@@ -567,6 +571,9 @@ fn conventional_example(file: &str) -> Result<(), String> {
         // The demo's configuration (`make demo`); not a registry path, and tfplugindocs
         // ignores it.
         ["examples", "quickstart", _] => Ok(()),
+        // The guides' files (CLI configurations, scripts) and the CI guide's workflow.
+        ["examples", "guides", _, _] => Ok(()),
+        ["examples", "ci", name] if name.ends_with(".yml") || name.ends_with(".sh") => Ok(()),
         ["examples", "provider", name] if starts_ends(name, "provider", ".tf") => Ok(()),
         ["examples", "provider", name] => {
             Err(format!("{name}: provider examples are named provider*.tf"))
@@ -994,4 +1001,288 @@ fn every_scope_of_the_endpoint_table_is_in_the_docs() {
             );
         }
     }
+}
+
+// ---- what the prose names must exist in the code -------------------------------------------
+
+/// Every attribute of every schema the provider serves (provider block, resources, their
+/// list blocks, data sources), and every type name.
+fn names_in_schemas() -> BTreeSet<String> {
+    let provider = ZoomProvider::new();
+    let mut names: BTreeSet<String> = provider
+        .schema()
+        .block
+        .attributes
+        .iter()
+        .map(|a| a.name.clone())
+        .collect();
+    for r in provider.resources() {
+        names.insert(r.type_name().to_string());
+        let list = r.list_schema().into_iter().flat_map(|s| s.block.attributes);
+        names.extend(
+            r.schema()
+                .block
+                .attributes
+                .into_iter()
+                .chain(list)
+                .map(|a| a.name),
+        );
+    }
+    for d in provider.data_sources() {
+        names.insert(d.type_name().to_string());
+        names.extend(d.schema().block.attributes.into_iter().map(|a| a.name));
+    }
+    names
+}
+
+/// The text of every source file under `src/dir`.
+fn source_text(dir: &str) -> String {
+    files_under(dir)
+        .into_iter()
+        .filter(|f| f.ends_with(".rs"))
+        .map(|f| read(&f))
+        .collect()
+}
+
+fn is_snake_name(s: &str) -> bool {
+    let mut parts = s.split('_');
+    s.contains('_')
+        && parts
+            .next()
+            .is_some_and(|p| p.starts_with(|c: char| c.is_ascii_lowercase()))
+        && s.split('_').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+fn is_scope(s: &str) -> bool {
+    s.split(':').count() >= 3
+        && s.split(':')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+}
+
+/// Snake-case words the prose may name that are not attributes: Terraform's own words,
+/// platform names, and the adoption guide's generated resource names.
+fn is_known_word(w: &str) -> bool {
+    const TERRAFORM: &[&str] = &[
+        "dev_overrides",
+        "filesystem_mirror",
+        "provider_installation",
+        "required_providers",
+        "required_version",
+        "include_resource",
+        "all_0",
+        "all_1",
+    ];
+    let platform = w.split_once('_').is_some_and(|(os, arch)| {
+        ["linux", "darwin", "windows"].contains(&os) && ["amd64", "arm64"].contains(&arch)
+    });
+    TERRAFORM.contains(&w) || platform
+}
+
+/// What a page names in backticks that must exist in the code: provider settings and
+/// attributes, scopes, and (in the troubleshooting table) Zoom's codes and OAuth errors.
+fn unknown_mentions(page: &str, text: &str) -> Vec<String> {
+    let names = names_in_schemas();
+    let src = source_text("src");
+    let zoom = source_text("src/zoom");
+    // An OAuth error such as `invalid_client` is known when the client reads it.
+    let known = |w: &str| {
+        names.contains(w) || is_known_word(w) || (w.starts_with("invalid_") && zoom.contains(w))
+    };
+    let mut bad = Vec::new();
+    for quoted in text.split('`').skip(1).step_by(2) {
+        // `name = value`: the name is a setting or attribute (or Terraform's).
+        let word = match quoted.split_once(" = ") {
+            Some((name, _)) => name.trim(),
+            None => quoted,
+        };
+        if is_scope(word) && !src.contains(&format!("\"{word}\"")) {
+            bad.push(format!("{page}: scope `{word}` is in no table of the code"));
+        } else if is_snake_name(word) && !known(word) {
+            bad.push(format!(
+                "{page}: `{word}` is no setting or attribute of the provider"
+            ));
+        }
+    }
+    // Zoom codes in the first column of the troubleshooting table are codes the client reads.
+    if let Some(start) = text.find("<!-- errors -->") {
+        for row in text[start..]
+            .lines()
+            .skip(3)
+            .take_while(|l| l.starts_with('|'))
+        {
+            let first = row.split('|').nth(1).unwrap_or_default();
+            for code in first.split('`').skip(1).step_by(2) {
+                let numeric = code.chars().all(|c| c.is_ascii_digit());
+                let found = if numeric {
+                    zoom.contains(&format!("Some({code})"))
+                        || zoom.contains(&format!("code {code}"))
+                        || zoom.contains(&format!("{code} "))
+                } else {
+                    zoom.contains(code)
+                };
+                if !found {
+                    bad.push(format!(
+                        "{page}: error `{code}` is not one the client knows"
+                    ));
+                }
+            }
+            // The provider's own diagnostics, quoted by their summary.
+            if !first.contains('`') {
+                for summary in first.split('"').skip(1).step_by(2) {
+                    if !src.contains(summary) {
+                        bad.push(format!("{page}: no diagnostic {summary:?} in the code"));
+                    }
+                }
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn pages_name_only_settings_scopes_and_codes_that_exist() {
+    let mut pages = files_under("docs-templates/guides");
+    pages.push("docs-templates/index.md.tmpl".to_string());
+    let bad: Vec<String> = pages
+        .iter()
+        .flat_map(|p| unknown_mentions(p, &read(p)))
+        .collect();
+    assert!(bad.is_empty(), "\n  {}\n", bad.join("\n  "));
+}
+
+#[test]
+fn the_mention_check_finds_what_does_not_exist() {
+    let text = "Set `retry_budget` or `rate_limits = 3`; add `role:read:everything:admin`; \
+                `rate_limit_plan = \"free\"`, `role:read:admin` and `linux_amd64` are fine.\n\
+                <!-- errors -->\n| You see | Cause | Fix |\n|---|---|---|\n\
+                | `2300` | x | y |\n| `9999` | x | y |\n| \"No such diagnostic\" | x | y |\n";
+    let bad = unknown_mentions("t", text);
+    for want in [
+        "`retry_budget`",
+        "`rate_limits`",
+        "`role:read:everything:admin`",
+        "`9999`",
+        "\"No such diagnostic\"",
+    ] {
+        assert!(
+            bad.iter().any(|b| b.contains(want)),
+            "{want} not found in {bad:?}"
+        );
+    }
+    assert_eq!(bad.len(), 5, "{bad:?}");
+}
+
+/// The string literals of one function in a source file.
+fn string_literals_of(file: &str, function: &str) -> Vec<String> {
+    let text = read(file);
+    let start = text
+        .find(&format!("fn {function}"))
+        .unwrap_or_else(|| panic!("{file} has no fn {function}"));
+    let body = &text[start..];
+    let body = &body[..body.find("\n}\n").unwrap_or(body.len())];
+    let mut out = Vec::new();
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c != '"' {
+            continue;
+        }
+        let mut lit = String::new();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    if let Some(n) = chars.next() {
+                        if n == '\n' {
+                            lit.push(' ');
+                        } else {
+                            lit.push(n);
+                        }
+                    }
+                }
+                '"' => break,
+                c => lit.push(c),
+            }
+        }
+        out.push(lit);
+    }
+    out
+}
+
+#[test]
+fn error_advice_names_only_settings_that_exist() {
+    let names = names_in_schemas();
+    let advice = string_literals_of("src/zoom/error.rs", "default_advice");
+    assert!(advice.len() > 5, "found the advice strings: {advice:?}");
+    let bad: Vec<String> = advice
+        .iter()
+        .flat_map(|a| a.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':')))
+        .filter(|w| is_snake_name(w) && !names.contains(*w))
+        .map(|w| format!("`{w}`"))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "src/zoom/error.rs advises settings the provider doesn't have: {bad:?}"
+    );
+}
+
+#[test]
+fn every_configuration_pins_the_providers_minor_release() {
+    let version = env!("CARGO_PKG_VERSION");
+    let minor = version.rsplit_once('.').map_or(version, |(m, _)| m);
+    let want = format!("version = \"~> {minor}.0\"");
+    let unpinned: Vec<String> = files_under("examples")
+        .into_iter()
+        .filter(|f| f.ends_with(".tf") && read(f).contains("required_providers"))
+        .filter(|f| !read(f).contains(&want))
+        .collect();
+    assert!(
+        unpinned.is_empty(),
+        "these configurations don't constrain the provider to {want:?}: {unpinned:?}"
+    );
+}
+
+/// actionlint (and ShellCheck for `run:` scripts): `.tools/bin/` (make tools), else PATH.
+fn tool(name: &str) -> Option<PathBuf> {
+    let local = root().join(".tools/bin").join(name);
+    if local.exists() {
+        return Some(local);
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+#[test]
+fn the_ci_example_workflow_passes_actionlint() {
+    let Some(actionlint) = tool("actionlint") else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "actionlint not found and CI=true: run `make tools`"
+        );
+        eprintln!("skipping: actionlint not found (run `make tools`)");
+        return;
+    };
+    let shellcheck = tool("shellcheck").map(|p| p.display().to_string());
+    let out = Command::new(actionlint)
+        .args(["-no-color", "-pyflakes", ""])
+        .args(["-shellcheck", shellcheck.as_deref().unwrap_or("")])
+        .args(
+            files_under("examples/ci")
+                .into_iter()
+                .filter(|f| f.ends_with(".yml")),
+        )
+        .current_dir(root())
+        .output()
+        .expect("run actionlint");
+    assert!(
+        out.status.success(),
+        "actionlint on examples/ci:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

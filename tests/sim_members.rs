@@ -392,3 +392,48 @@ async fn pending_users_have_no_id_in_listings() {
     assert_eq!(a.body["members"][0]["id"], "");
     assert_eq!(a.body["members"][0]["email"], "new@example.com");
 }
+
+#[tokio::test]
+async fn users_me_is_the_app_user() {
+    // By default the app acts as the account Owner.
+    let sim = start(SimConfig::default().with_users(2)).await;
+    let me = sim.get("/users/me").await;
+    assert_eq!(me.status, StatusCode::OK, "{:?}", me.body);
+    assert_eq!(me.body["id"], "u00000");
+    assert_eq!(me.body["role_id"], "0");
+
+    // Configured by email, it answers with that user and their current role.
+    let mut config = SimConfig::default()
+        .with_users(2)
+        .with_app_user("User1@example.com");
+    config.users[1].role_id = Some("1".into());
+    let sim = start(config).await;
+    let me = sim.get("/users/me").await;
+    assert_eq!(me.body["id"], "u00001");
+    assert_eq!(me.body["role_id"], "1");
+    assert_eq!(me.body["role_name"], "Admin");
+}
+
+#[tokio::test]
+async fn an_app_whose_user_is_demoted_loses_its_admin_scopes() {
+    let mut config = SimConfig::default().with_users(2).with_app_user("u00001");
+    config.users[1].role_id = Some("1".into()); // the app's user is an Admin
+    let sim = start(config).await;
+    assert_eq!(sim.get("/roles").await.status, StatusCode::OK);
+    // Demoted to Member: the token issued before keeps working, a new one has no admin
+    // scopes left.
+    let d = sim
+        .call(reqwest::Method::DELETE, "/roles/1/members/u00001", None)
+        .await;
+    assert_eq!(d.status, StatusCode::NO_CONTENT, "{:?}", d.body);
+    let fresh = sim_support::fetch_token(&sim.http, &sim.handle).await;
+    let a = sim
+        .call_with(&fresh, reqwest::Method::GET, "/roles", None)
+        .await;
+    assert_eq!(
+        (a.status, a.code()),
+        (StatusCode::BAD_REQUEST, Some(4700)),
+        "{:?}",
+        a.body
+    );
+}

@@ -2,7 +2,7 @@ terraform {
   required_providers {
     zoom = {
       source  = "zoom-community/zoom"
-      version = "~> 0.1"
+      version = "~> 0.1.0"
     }
   }
 }

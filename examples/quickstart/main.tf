@@ -1,26 +1,33 @@
 # Quickstart: a custom "Auditors" role, one Admin and two Auditors.
-# Run it against the bundled simulator with `make demo`. By hand: start
 #
-#   cargo run --bin zoom-sim -- --users 5 --listen 127.0.0.1:9440
+# The provider block is empty on purpose: credentials and URLs come from the environment,
+# so the same files run against the bundled simulator and against a real account.
 #
-# then install the provider binary in a filesystem mirror as scripts/demo.sh does (it is
-# not on the registry yet) and run terraform init && terraform apply here.
+#   Against zoom-sim (`make demo` does all of this): start
+#     cargo run --bin zoom-sim -- --users 5 --listen 127.0.0.1:9440
+#   and export
+#     ZOOM_API_URL=http://127.0.0.1:9440/v2 ZOOM_TOKEN_URL=http://127.0.0.1:9440/oauth/token
+#     ZOOM_ACCOUNT_ID=sim-account ZOOM_CLIENT_ID=sim-client ZOOM_CLIENT_SECRET=sim-secret
+#
+#   Against Zoom: export your Server-to-Server OAuth app's ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID
+#   and ZOOM_CLIENT_SECRET, leave the URLs unset, and change the emails below to users of
+#   your account (docs/guides/real-account.md).
+#
+# Until the provider is on the registry, install a build as docs/guides/real-account.md
+# shows, then run terraform init && terraform apply here.
 
 terraform {
+  required_version = ">= 1.0"
+
   required_providers {
     zoom = {
-      source = "zoom-community/zoom"
+      source  = "zoom-community/zoom"
+      version = "~> 0.1.0"
     }
   }
 }
 
-provider "zoom" {
-  account_id    = var.zoom_account_id
-  client_id     = var.zoom_client_id
-  client_secret = var.zoom_client_secret
-  api_url       = var.zoom_api_url
-  token_url     = var.zoom_token_url
-}
+provider "zoom" {}
 
 resource "zoom_role" "auditors" {
   name        = "Auditors"

@@ -108,6 +108,13 @@ pub struct ZoomCache {
     lookups: AtomicUsize,
     /// `None`: not read yet; `Some(None)`: reading failed, keep looking users up one by one.
     directory: AsyncMutex<Option<Option<Arc<Directory>>>>,
+    /// The user the app acts as (`GET /users/me`), asked once per process; a failure is
+    /// kept as its message.
+    me: AsyncMutex<Option<Result<Arc<User>, String>>>,
+    /// Custom roles' privileges (`None`: Zoom would not say), read once each.
+    privileges: AsyncMutex<HashMap<String, Option<Vec<String>>>>,
+    /// Ids of the Admins this process's plans take out of the Admin role.
+    leaving_admin: Mutex<std::collections::HashSet<String>>,
 }
 
 /// The account's active users by id and by lower-cased email.
@@ -290,6 +297,45 @@ impl ZoomCache {
         }
         drop(guard);
         self.forget_role(role_id);
+    }
+
+    /// The user the app acts as, from `GET /users/me`: asked once per process, success or
+    /// failure (the message of the failure is what later callers get).
+    pub async fn me(&self, client: &ZoomClient) -> Result<Arc<User>, String> {
+        let mut guard = self.me.lock().await;
+        if let Some(me) = guard.as_ref() {
+            return me.clone();
+        }
+        let me = client
+            .get_me()
+            .await
+            .map(Arc::new)
+            .map_err(|e| e.to_string());
+        *guard = Some(me.clone());
+        me
+    }
+
+    /// A role's privileges (`None` when Zoom would not give them), read once per role.
+    pub async fn privileges(&self, client: &ZoomClient, role_id: &str) -> Option<Vec<String>> {
+        let mut guard = self.privileges.lock().await;
+        if let Some(p) = guard.get(role_id) {
+            return p.clone();
+        }
+        let p = client
+            .get_role(role_id)
+            .await
+            .ok()
+            .and_then(|r| r.privileges);
+        guard.insert(role_id.to_string(), p.clone());
+        p
+    }
+
+    /// Records that this process's plans take `user_ids` out of the Admin role; answers
+    /// everyone recorded so far.
+    pub fn leaving_admin(&self, user_ids: &[String]) -> std::collections::HashSet<String> {
+        let mut set = self.leaving_admin.lock().unwrap_or_else(|e| e.into_inner());
+        set.extend(user_ids.iter().cloned());
+        set.clone()
     }
 
     /// Records that a plan manages `role_id` authoritatively (zoom_role_members) or by

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::tfplugin::{Attribute, Block, Diagnostic, Diagnostics, Schema, Value};
+use crate::tfplugin::{Attribute, Block, Diagnostic, Diagnostics, Schema, Severity, Value};
 
 pub use crate::zoom::{DEFAULT_API_URL, DEFAULT_TOKEN_URL, GOV_API_URL, GOV_TOKEN_URL};
 
@@ -123,6 +123,9 @@ pub fn schema() -> Schema {
             .iter()
             .map(|(name, desc)| Attribute::number(name).optional().describe(desc)),
     );
+    attributes.push(Attribute::bool("allow_lockout").optional().describe(
+        "Lets a plan take the user the Zoom app acts as (`GET /users/me`, the app's owner)          out of the roles that let the app manage roles, or take the account's last Admin          out of Admin. Both are refused at plan time by default, because Zoom then removes          the app's admin scopes and no later run could undo the change. Set it to `true`          only for the run that means it (e.g. `allow_lockout = var.allow_lockout` and          `-var allow_lockout=true`); the refusals then show as warnings. Deliberately not          read from the environment. Defaults to `false`.",
+    ));
     Schema::new(
         0,
         Block::new(
@@ -192,6 +195,8 @@ pub struct Settings {
     pub max_attempts: u32,
     pub rate_light: u32,
     pub rate_medium: u32,
+    /// Plans may lock the app out of role management (see `lockout`).
+    pub allow_lockout: bool,
 }
 
 /// Outcome of resolving the block.
@@ -208,8 +213,10 @@ pub fn validate(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
     for name in ["api_url", "token_url"] {
         if let Some(s) = config.attr(name).as_str() {
-            if let Err(d) = parse_url(name, env_of(name), s) {
-                diags.push(d);
+            match parse_url(name, env_of(name), s) {
+                Err(d) => diags.push(d),
+                Ok(url) if name == "api_url" => diags.extend(api_url_warnings(&url)),
+                Ok(_) => {}
             }
         }
     }
@@ -299,6 +306,43 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
+/// The two api_url mistakes behind most of Zoom's code 2300 ("This API endpoint is not
+/// recognized"): no `/v2`, and Zoom's web host instead of its API host.
+fn api_url_warnings(url: &url::Url) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let host = url.host_str().unwrap_or_default();
+    if matches!(
+        host,
+        "zoom.us" | "www.zoom.us" | "zoomgov.com" | "www.zoomgov.com"
+    ) {
+        diags.push(
+            Diagnostic::warning(
+                "api_url names Zoom's web host",
+                format!(
+                    "api_url {url} is Zoom's web and OAuth host; the REST API is at \
+                     https://api.zoom.us/v2 (https://api.zoomgov.com/v2 for Zoom for \
+                     Government). Other hosts answer every call with code 2300, \"This API \
+                     endpoint is not recognized\". Leave api_url unset for Zoom's."
+                ),
+            )
+            .at_attr("api_url"),
+        );
+    } else if url.path().trim_matches('/').is_empty() {
+        diags.push(
+            Diagnostic::warning(
+                "api_url has no API version",
+                format!(
+                    "api_url {url} has no path, but Zoom's REST API lives under /v2 \
+                     (https://api.zoom.us/v2): without it every call answers code 2300, \
+                     \"This API endpoint is not recognized\". Add /v2, or leave api_url unset."
+                ),
+            )
+            .at_attr("api_url"),
+        );
+    }
+    diags
+}
+
 fn parse_plan(s: &str) -> Result<RatePlan, Diagnostic> {
     match s.to_ascii_lowercase().as_str() {
         "free" | "basic" => Ok(RatePlan::Free),
@@ -314,7 +358,14 @@ fn parse_plan(s: &str) -> Result<RatePlan, Diagnostic> {
 
 /// Resolves the block against the environment (`env` looks a variable up).
 pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Resolved, Diagnostics) {
-    let mut diags = validate(config);
+    // validate's warnings were shown when Terraform validated the block: errors only.
+    let mut diags = Diagnostics(
+        validate(config)
+            .0
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect(),
+    );
     let mut unknown = Vec::new();
     let mut get = |name: &'static str| -> Option<String> {
         let v = config.attr(name);
@@ -437,7 +488,12 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Resolve
         token_url.as_deref().unwrap_or(default_token),
     );
     let (api_url, token_url) = match (api_url, token_url) {
-        (Ok(a), Ok(t)) => (a, t),
+        (Ok(a), Ok(t)) => {
+            if config.attr("api_url").is_null() {
+                diags.extend(api_url_warnings(&a)); // from ZOOM_API_URL
+            }
+            (a, t)
+        }
         (a, t) => {
             diags.extend(a.err().into_iter().chain(t.err()).collect());
             return (Resolved::Invalid, diags);
@@ -459,6 +515,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Resolve
         max_attempts: number("max_attempts").map_or(8, |n| n.round().max(1.0) as u32),
         rate_light: number("rate_limit_light").map_or(light, |n| n.ceil().max(1.0) as u32),
         rate_medium: number("rate_limit_medium").map_or(medium, |n| n.ceil().max(1.0) as u32),
+        allow_lockout: config.attr("allow_lockout").as_bool().unwrap_or(false),
     };
     (Resolved::Ready(Box::new(settings)), diags)
 }
@@ -591,6 +648,7 @@ mod tests {
         );
         assert_eq!(s.api_url.as_str(), DEFAULT_API_URL);
         assert_eq!((s.rate_light, s.rate_medium), (30, 20));
+        assert!(!s.allow_lockout, "the lock-out rail is on unless asked");
     }
 
     #[test]
@@ -644,6 +702,40 @@ mod tests {
             &env(&[("ZOOM_TOKEN_URL", "zoom.us/oauth")]),
         );
         assert!(d.0[0].detail.contains("ZOOM_TOKEN_URL"), "{d:?}");
+    }
+
+    #[test]
+    fn api_urls_zoom_would_answer_with_2300_are_warned_about() {
+        for (url, summary) in [
+            ("https://api.zoom.us", Some("api_url has no API version")),
+            ("https://api.zoom.us/", Some("api_url has no API version")),
+            ("https://zoom.us/v2", Some("api_url names Zoom's web host")),
+            ("https://api.zoom.us/v2", None),
+            ("https://api.zoomgov.com/v2", None),
+            ("http://127.0.0.1:9440/v2", None),
+        ] {
+            let d = validate(&config(&[("api_url", url.into())]));
+            assert!(!d.has_errors(), "{url}: only a warning");
+            let got = d.iter().next().map(|d| d.summary.as_str());
+            assert_eq!(got, summary, "{url}");
+            // From the environment, resolve warns instead (validate never sees it).
+            let (_, d) = resolve(
+                &config(&[("access_token", "t".into())]),
+                &env(&[("ZOOM_API_URL", url)]),
+            );
+            assert_eq!(
+                d.iter().next().map(|d| d.summary.as_str()),
+                summary,
+                "{url}"
+            );
+            if summary.is_some() {
+                assert_eq!(
+                    d.0[0].attribute,
+                    Some(crate::tfplugin::AttrPath::attr("api_url"))
+                );
+                assert!(d.0[0].detail.contains("2300"));
+            }
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod data_roles;
 pub mod data_user;
 mod errors;
 mod import_check;
+pub mod lockout;
 pub mod role;
 pub mod role_members;
 pub mod role_membership;

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::errors::zoom_diag;
+use super::lockout;
 use super::ProviderData;
 use crate::tfplugin::{
     Attribute, Block, Diagnostic, Diagnostics, IdentitySchema, Listed, Plan, Resource, Schema,
@@ -135,6 +136,9 @@ async fn plan(data: &ProviderData, plan: &mut Plan) {
                      and its members stay as they are in Zoom."
                 ),
             ));
+        } else {
+            let refusals = lockout::check_role(data, id, lockout::RoleChange::Deleted, None).await;
+            plan.diagnostics.extend(refusals);
         }
         return;
     }
@@ -150,6 +154,14 @@ async fn plan(data: &ProviderData, plan: &mut Plan) {
             .to_string();
         if let Some(name) = system_role_name(&id) {
             check_system_role_update(&id, name, plan);
+        }
+        let privileges = plan.planned.attr("privileges");
+        if let Some(p) = privileges.as_strings() {
+            if !plan.diagnostics.has_errors() && *privileges != *plan.prior.attr("privileges") {
+                let change = lockout::RoleChange::Privileges(p);
+                let refusals = lockout::check_role(data, &id, change, Some("privileges")).await;
+                plan.diagnostics.extend(refusals);
+            }
         }
     }
     if plan.diagnostics.has_errors() {
@@ -374,6 +386,13 @@ async fn delete(data: &ProviderData, prior: &Value, diags: &mut Diagnostics) {
     let Ok(ready) = data.ready().map_err(|d| diags.push(d)) else {
         return;
     };
+    // Again at apply: Terraform before 1.3 never shows a provider its destroy plans.
+    let refusals = lockout::check_role(data, id, lockout::RoleChange::Deleted, None).await;
+    let refused = refusals.has_errors();
+    diags.extend(refusals);
+    if refused {
+        return;
+    }
     match ready.client.delete_role(id).await {
         Ok(()) => {}
         Err(e) if e.is_not_found() => {}

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::errors::zoom_diag;
+use super::lockout;
 use super::role::system_role_name;
 use super::role_membership::is_plausible_email;
 use super::ProviderData;
@@ -99,6 +100,11 @@ pub fn validate(config: &Value) -> Diagnostics {
 
 async fn plan(data: &ProviderData, plan: &mut Plan) {
     if plan.is_destroy() {
+        // Destroying removes the members the state knows: refused if that locks the app
+        // out.
+        let changes = prior_leaving(&plan.prior);
+        let refusals = lockout::check(data, &changes).await;
+        plan.diagnostics.extend(refusals);
         return;
     }
     let Some(role_id) = plan.planned.attr("role_id").as_str().map(str::to_string) else {
@@ -108,9 +114,80 @@ async fn plan(data: &ProviderData, plan: &mut Plan) {
     if let Some(conflict) = data.cache.claim_role_mode(&role_id, true) {
         plan.diagnostics.push(conflict.at_attr("role_id"));
     }
-    if plan.is_update() && plan.prior.attr("role_id").as_str() == Some(role_id.as_str()) {
+    let same_role = plan.prior.attr("role_id").as_str() == Some(role_id.as_str());
+    if plan.is_update() && same_role {
         keep_prior_spelling(data, plan, &role_id).await;
     }
+    let changed = plan.is_create()
+        || !same_role
+        || plan.planned.attr("members") != plan.prior.attr("members");
+    if changed && !plan.diagnostics.has_errors() {
+        let mut changes = if plan.is_update() && !same_role {
+            prior_leaving(&plan.prior) // replaced: the old role's members are removed
+        } else {
+            Vec::new()
+        };
+        changes.extend(member_changes(data, plan, &role_id).await);
+        let refusals = lockout::check(data, &changes).await;
+        plan.diagnostics.extend(refusals);
+    }
+}
+
+/// The state's members leaving the state's role (destroy, or the old role on replacement).
+fn prior_leaving(prior: &Value) -> Vec<lockout::Change> {
+    let Some(role_id) = prior.attr("role_id").as_str() else {
+        return Vec::new();
+    };
+    prior
+        .attr("members")
+        .as_strings()
+        .unwrap_or_default()
+        .iter()
+        .map(|m| lockout::Change {
+            who: lockout::Who::entry(m),
+            moves: lockout::Move::OutOf(role_id.to_string()),
+            attr: None,
+        })
+        .collect()
+}
+
+/// Who this plan adds to `role_id` and who it removes, against the role's member list now.
+/// Nothing while the configured members are unknown.
+async fn member_changes(data: &ProviderData, plan: &Plan, role_id: &str) -> Vec<lockout::Change> {
+    let Some(wanted) = plan.planned.attr("members").as_strings() else {
+        return Vec::new();
+    };
+    let Ok(ready) = data.ready() else {
+        return Vec::new();
+    };
+    let current = match data.cache.role_members(&ready.client, role_id).await {
+        Ok(Some(m)) => m.members().to_vec(),
+        _ => Vec::new(), // a new or unreadable role: only additions
+    };
+    let change = |who, moves| lockout::Change {
+        who,
+        moves,
+        attr: Some("members"),
+    };
+    let removed = current
+        .iter()
+        .filter(|m| !wanted.iter().any(|w| matches(m, w)))
+        .map(|m| {
+            change(
+                lockout::Who::new(Some(&m.id), Some(&m.email)),
+                lockout::Move::OutOf(role_id.to_string()),
+            )
+        });
+    let added = wanted
+        .iter()
+        .filter(|w| !current.iter().any(|m| matches(m, w)))
+        .map(|w| {
+            change(
+                lockout::Who::entry(w),
+                lockout::Move::Into(role_id.to_string()),
+            )
+        });
+    removed.chain(added).collect()
 }
 
 /// When the configuration names the same people as the state, only spelled differently
@@ -281,6 +358,13 @@ async fn delete(data: &ProviderData, prior: &Value, diags: &mut Diagnostics) {
     let Ok(ready) = data.ready().map_err(|d| diags.push(d)) else {
         return;
     };
+    // Again at apply: Terraform before 1.3 never shows a provider its destroy plans.
+    let refusals = lockout::check(data, &prior_leaving(prior)).await;
+    let refused = refusals.has_errors();
+    diags.extend(refusals);
+    if refused {
+        return;
+    }
     let Some(role_id) = prior.attr("role_id").as_str() else {
         return;
     };

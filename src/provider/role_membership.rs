@@ -14,6 +14,7 @@ use async_trait::async_trait;
 
 use super::cache::Claim;
 use super::errors::zoom_diag;
+use super::lockout;
 use super::role::{system_role_name, MEMBER, OWNER};
 use super::ProviderData;
 use crate::tfplugin::{
@@ -175,6 +176,10 @@ fn user_attr(config: &Value) -> &'static str {
 
 async fn plan(data: &ProviderData, plan: &mut Plan) {
     if plan.is_destroy() {
+        // Destroying returns the user to Member: refused if that locks the app out.
+        let changes = leaving_prior(&plan.prior, None);
+        let refusals = lockout::check(data, &changes).await;
+        plan.diagnostics.extend(refusals);
         return;
     }
     // An email that differs only in case names the same user: no change at all, the state
@@ -208,10 +213,52 @@ async fn plan(data: &ProviderData, plan: &mut Plan) {
         // Unchanged, but another membership may be moving the same user elsewhere.
         claim_user(data, plan, &user_id, &role_id);
     }
+    if !plan.diagnostics.has_errors() {
+        check_lockout(data, plan, moving).await;
+    }
     let id = composite_id(plan.planned.attr("role_id"), plan.planned.attr("user_id"));
     if !id.is_unknown() {
         plan.planned.set_attr("id", id);
     }
+}
+
+/// The prior state's user leaving the prior role (destroy, or the destroy half of a
+/// replacement): they fall back to Member if they still hold it.
+fn leaving_prior(prior: &Value, attr: Option<&'static str>) -> Vec<lockout::Change> {
+    let Some(role_id) = prior.attr("role_id").as_str() else {
+        return Vec::new();
+    };
+    vec![lockout::Change {
+        who: lockout::Who::new(prior.attr("user_id").as_str(), prior.attr("email").as_str()),
+        moves: lockout::Move::OutOf(role_id.to_string()),
+        attr,
+    }]
+}
+
+/// The lock-out rail (see `lockout`) for a create or update: the user moving into the
+/// planned role, and on a replacement the prior user leaving theirs.
+async fn check_lockout(data: &ProviderData, plan: &mut Plan, moving: bool) {
+    let mut changes = Vec::new();
+    if plan.is_update() && !plan.requires_replace.is_empty() {
+        changes.extend(leaving_prior(&plan.prior, Some(user_attr(&plan.config))));
+    }
+    if moving {
+        if let Some(role_id) = plan.planned.attr("role_id").as_str() {
+            let who = lockout::Who::new(
+                plan.planned.attr("user_id").as_str(),
+                plan.planned.attr("email").as_str(),
+            );
+            if who != lockout::Who::default() {
+                changes.push(lockout::Change {
+                    who,
+                    moves: lockout::Move::Into(role_id.to_string()),
+                    attr: Some("role_id"),
+                });
+            }
+        }
+    }
+    let refusals = lockout::check(data, &changes).await;
+    plan.diagnostics.extend(refusals);
 }
 
 /// Plan-time checks that need Zoom: the role exists, the user exists (and user_id and
@@ -508,6 +555,13 @@ async fn delete(data: &ProviderData, prior: &Value, diags: &mut Diagnostics) {
     let Ok(ready) = data.ready().map_err(|d| diags.push(d)) else {
         return;
     };
+    // Again at apply: Terraform before 1.3 never shows a provider its destroy plans.
+    let refusals = lockout::check(data, &leaving_prior(prior, None)).await;
+    let refused = refusals.has_errors();
+    diags.extend(refusals);
+    if refused {
+        return;
+    }
     let (Some(role_id), Some(user_id)) = (
         prior.attr("role_id").as_str(),
         prior.attr("user_id").as_str(),

@@ -214,7 +214,12 @@ pub(crate) async fn get_user(
     ZPath(who): ZPath<String>,
 ) -> ApiResult<Json<Value>> {
     let sim = app.lock();
-    let (user, role_name) = sim.dir.get_user(&who)?;
+    // A Server-to-Server token acts as the app's owner: `me` is that user.
+    let (user, role_name) = if who == "me" {
+        sim.dir.app_user(sim.switches.app_user.as_deref())?
+    } else {
+        sim.dir.get_user(&who)?
+    };
     Ok(Json(json!({
         "id": user.id,
         "first_name": user.first_name,

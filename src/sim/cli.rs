@@ -34,6 +34,8 @@ Auth
   --scope-style STYLE         auto|classic|granular: 4700 or 4711 on missing scopes (default auto)
   --single-token              one live token per app: a new token revokes earlier ones
   --token-api-url URL         api_url reported in token answers (default: this server)
+  --app-user ID|EMAIL         the user the app acts as, answered by GET /users/me
+                              (default: the account Owner)
 
 Rate limits and faults
   --plan PLAN                 free|pro|business|off per-second limits (default off)
@@ -155,6 +157,7 @@ where
             "--scope-style" => s.scope_style = value(&flag)?.parse()?,
             "--single-token" => s.single_token = true,
             "--token-api-url" => s.token_api_url = Some(value(&flag)?),
+            "--app-user" => s.app_user = Some(value(&flag)?),
             "--plan" => s.rate_limits = value(&flag)?.parse::<Plan>()?.limits(),
             "--rate-limit-light" => s.rate_limits.light = Some(parse_num(&flag, &value(&flag)?)?),
             "--rate-limit-medium" => s.rate_limits.medium = Some(parse_num(&flag, &value(&flag)?)?),
@@ -225,6 +228,8 @@ mod tests {
             "--single-token",
             "--token-api-url",
             "https://api.zoom.us",
+            "--app-user",
+            "user2@example.com",
         ]);
         let s = &o.config.switches;
         assert_eq!(o.config.listen.port(), 4567);
@@ -239,6 +244,7 @@ mod tests {
         assert_eq!(s.not_found_form, crate::sim::NotFoundForm::Code300);
         assert!(s.single_token);
         assert_eq!(s.token_api_url.as_deref(), Some("https://api.zoom.us"));
+        assert_eq!(s.app_user.as_deref(), Some("user2@example.com"));
     }
 
     #[test]

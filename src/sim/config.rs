@@ -223,6 +223,10 @@ pub struct Switches {
     /// The `api_url` reported in token answers; `None` = this simulator's own base URL
     /// (Zoom reports a host without `/v2`, e.g. `https://api.zoom.us`).
     pub token_api_url: Option<String>,
+    /// The user the OAuth app acts as, by id or email: who `GET /users/me` answers with.
+    /// Zoom's Server-to-Server tokens act for the app's owner (its creator); `None` = the
+    /// account Owner.
+    pub app_user: Option<String>,
 }
 
 impl Default for Switches {
@@ -248,6 +252,7 @@ impl Default for Switches {
             delete_role_with_members: DeleteRolePolicy::MoveToMember,
             single_token: false,
             token_api_url: None,
+            app_user: None,
         }
     }
 }
@@ -361,6 +366,12 @@ impl SimConfig {
     /// Accept `token` as a bearer token without the OAuth exchange.
     pub fn with_static_token(mut self, token: impl Into<String>) -> Self {
         self.static_tokens.push(token.into());
+        self
+    }
+
+    /// The user the app acts as (`GET /users/me`), by id or email.
+    pub fn with_app_user(mut self, who: impl Into<String>) -> Self {
+        self.switches.app_user = Some(who.into());
         self
     }
 

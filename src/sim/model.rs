@@ -857,6 +857,44 @@ impl Directory {
         Ok(())
     }
 
+    /// The user `GET /users/me` answers with: `app_user` (an id or email) if set, else the
+    /// account Owner.
+    pub fn app_user(&self, app_user: Option<&str>) -> ApiResult<(User, String)> {
+        match app_user {
+            Some(who) => self.get_user(who),
+            None => {
+                let owner = self
+                    .users
+                    .iter()
+                    .find(|u| u.role_id == OWNER_ROLE)
+                    .ok_or_else(|| ApiError::user_missing("me"))?;
+                self.get_user(&owner.id.clone())
+            }
+        }
+    }
+
+    /// Whether the app's user (see [`Directory::app_user`]) still holds a role that lets
+    /// an app manage roles: Owner, Admin, or a custom role with `Role:Edit` and
+    /// `User:Edit`. Zoom takes an app's admin-level scopes away when its owner loses such
+    /// a role; the simulator does the same to tokens issued from then on.
+    /// Without an `app_user` the app acts as the Owner, whose role the API can't change.
+    pub fn app_user_can_manage_roles(&self, app_user: Option<&str>) -> bool {
+        let Some(who) = app_user else { return true };
+        let Ok((user, _)) = self.get_user(who) else {
+            return false;
+        };
+        match user.role_id.as_str() {
+            OWNER_ROLE | ADMIN_ROLE => true,
+            MEMBER_ROLE => false,
+            custom => self.role_index(custom).is_some_and(|r| {
+                let p = &self.roles[r].privileges;
+                ["Role:Edit", "User:Edit"]
+                    .iter()
+                    .all(|want| p.iter().any(|have| have == want))
+            }),
+        }
+    }
+
     /// `GET /users/{userId}`: by id, or by email (case-insensitive). Returns the user and
     /// the name of their role.
     pub fn get_user(&self, who: &str) -> ApiResult<(User, String)> {

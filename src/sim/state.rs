@@ -192,7 +192,21 @@ impl Sim {
         }
         let token = self.random_string(40);
         let lifetime = Duration::from_millis(self.switches.token_lifetime_ms);
-        let scopes = self.switches.scopes.clone();
+        let mut scopes = self.switches.scopes.clone();
+        if !self
+            .dir
+            .app_user_can_manage_roles(self.switches.app_user.as_deref())
+        {
+            // Zoom removes an app's admin-level scopes when its owner loses the role that
+            // granted them: every roles and users endpoint then answers 4700/4711.
+            scopes = Some(
+                scopes
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|s| !s.ends_with(":admin"))
+                    .collect(),
+            );
+        }
         self.tokens.retain(|_, t| t.expires > now);
         self.issued.push(token.clone());
         self.tokens.insert(

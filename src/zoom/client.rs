@@ -615,6 +615,16 @@ impl ZoomClient {
             .ok_or_else(|| Error::invalid_response(&what, resp.status, "the answer has no user id"))
     }
 
+    /// `GET /users/me`: the user this client's token acts as, with their one role. A
+    /// Server-to-Server OAuth token acts as the app's owner (the user who created the app,
+    /// or to whom it was transferred): Zoom's reference takes `me` for `userId`, and an
+    /// app's admin-level scopes last only while that user holds a role that grants them.
+    /// The same endpoint, scopes (`user:read:admin`, granular `user:read:user:admin`) and
+    /// Light rate category as [`ZoomClient::get_user`].
+    pub async fn get_me(&self) -> Result<User, Error> {
+        self.get_user("me").await
+    }
+
     /// `GET /users?status=active&page_size=300`, following `next_page_token` to the end:
     /// every active user of the account with their role id (and role name when Zoom gives
     /// it), in a few Medium-category calls (300 users per page) instead of one `get_user`

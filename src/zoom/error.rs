@@ -851,10 +851,9 @@ fn default_advice(e: &Inner, auth: AuthMode, token_endpoint: bool) -> Option<Str
         ErrorKind::RateLimited { daily: true } => "The account's daily request limit for this API is used up; \
              Zoom resumes these requests at 00:00 GMT. Try again after that."
             .to_owned(),
-        ErrorKind::RateLimited { daily: false } => "Zoom kept rate-limiting the request past the retry budget: \
-             lower rate_limits (the provider's rate_limit_light and rate_limit_medium; the \
-             account's limits are shared by all its apps) or raise retry_budget (the provider's \
-             retry_timeout)."
+        ErrorKind::RateLimited { daily: false } => "Zoom kept rate-limiting the request for longer than \
+             retries may take: set rate_limit_plan to the account's plan, or lower rate_limit_light and \
+             rate_limit_medium (the account's limits are shared by all its apps), or raise retry_timeout."
             .to_owned(),
         ErrorKind::Transient => "This looked temporary but outlasted the retries: try again later; if it \
              persists check api_url, the network, and Zoom's status page."
@@ -1686,7 +1685,11 @@ mod tests {
             t.contains("rate limited: Zoom code 429") && t.contains("after 8 attempts"),
             "{t}"
         );
-        assert!(t.contains("lower rate_limits"), "{t}");
+        assert!(
+            t.contains("lower rate_limit_light and rate_limit_medium")
+                && t.contains("raise retry_timeout"),
+            "{t}"
+        );
 
         let e = api(503, "<html>down</html>").with_attempts(3);
         let t = e.to_string();

@@ -9,9 +9,16 @@ resource "zoom_role" "auditors" {
   ]
 }
 
-# The Admin system role (id "1") exists on every account: import it first
-# (terraform import zoom_role.admin 1), then manage its description and privileges.
-# Its name can't change, and destroying it only removes it from Terraform state.
+# The Admin system role (id "1") exists on every account, so it is imported, never
+# created (without the import block, apply fails with "Role name already in use").
+# Then its description and privileges are managed; its name can't change, and destroying
+# it only removes it from Terraform state. On Terraform before 1.5, drop the block and
+# run `terraform import zoom_role.admin 1` instead.
+import {
+  to = zoom_role.admin
+  id = "1"
+}
+
 resource "zoom_role" "admin" {
   name        = "Admin"
   description = "Account administrators"

@@ -1,8 +1,11 @@
 # Exactly these people are Admins: anyone else who holds the Admin role is moved back to
-# Member on the next apply.
+# Member on the next apply. Keep the user your Zoom app acts as (its owner) in the list if
+# they are an Admin: a plan that leaves them out is refused, since it would take the
+# app's admin scopes away (see "Not locking yourself out").
 resource "zoom_role_members" "admins" {
   role_id = "1"
   members = [
+    "platform-bot-owner@example.com",
     "paul@example.com",
     "ann@example.com",
   ]
