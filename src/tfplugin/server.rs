@@ -12,10 +12,14 @@ use tokio::sync::Notify;
 use tonic::{Request, Response, Status, Streaming};
 use tracing::Instrument as _;
 
-use super::diag::{AttrPath, Diagnostic, Diagnostics, PathStep, Severity};
+use super::convert::{
+    capabilities, decode, diag_to_pb, diags_to_pb, encode, identity_schema_to_pb, identity_to_pb,
+    path_to_pb, schema_to_pb,
+};
+use super::diag::{Diagnostic, Diagnostics};
 use super::framework::{generated_config, initial_plan, DataSource, Provider, Resource};
 use super::proto::tfplugin6 as pb;
-use super::schema::{Attribute, Block, IdentitySchema, Nesting, Schema};
+use super::schema::{IdentitySchema, Schema};
 use super::value::{self, Type, Value};
 
 /// One resource or data source type, with its schema computed once.
@@ -31,11 +35,7 @@ struct Entry<T: ?Sized> {
 impl Entry<dyn Resource> {
     /// The identity of `state` on the wire, when the type has one and it is known.
     fn identity_data(&self, state: &Value) -> Option<pb::ResourceIdentityData> {
-        let (schema, ty) = self.identity.as_ref()?;
-        let identity = schema.identity_of(state)?;
-        Some(pb::ResourceIdentityData {
-            identity_data: encode(ty, &identity),
-        })
+        identity_to_pb(self.identity.as_ref(), state)
     }
 }
 
@@ -234,115 +234,6 @@ fn unsupported(what: &str) -> Vec<pb::Diagnostic> {
         format!("{what} is not supported"),
         format!("terraform-provider-zoom does not implement {what}."),
     ))]
-}
-
-// ---- conversions ---------------------------------------------------------------------
-
-fn diag_to_pb(d: &Diagnostic) -> pb::Diagnostic {
-    pb::Diagnostic {
-        severity: match d.severity {
-            Severity::Error => pb::diagnostic::Severity::Error as i32,
-            Severity::Warning => pb::diagnostic::Severity::Warning as i32,
-        },
-        summary: d.summary.clone(),
-        detail: d.detail.clone(),
-        attribute: d.attribute.as_ref().map(path_to_pb),
-    }
-}
-
-fn diags_to_pb(d: &Diagnostics) -> Vec<pb::Diagnostic> {
-    d.iter().map(diag_to_pb).collect()
-}
-
-fn path_to_pb(p: &AttrPath) -> pb::AttributePath {
-    use pb::attribute_path::step::Selector;
-    pb::AttributePath {
-        steps: p
-            .0
-            .iter()
-            .map(|s| pb::attribute_path::Step {
-                selector: Some(match s {
-                    PathStep::Attribute(a) => Selector::AttributeName(a.clone()),
-                    PathStep::Key(k) => Selector::ElementKeyString(k.clone()),
-                    PathStep::Index(i) => Selector::ElementKeyInt(*i),
-                }),
-            })
-            .collect(),
-    }
-}
-
-pub(crate) fn schema_to_pb(s: &Schema) -> pb::Schema {
-    pb::Schema {
-        version: s.version,
-        block: Some(block_to_pb(&s.block, s.version)),
-    }
-}
-
-fn block_to_pb(b: &Block, version: i64) -> pb::schema::Block {
-    pb::schema::Block {
-        version,
-        attributes: b.attributes.iter().map(attribute_to_pb).collect(),
-        block_types: b
-            .blocks
-            .iter()
-            .map(|nb| pb::schema::NestedBlock {
-                type_name: nb.type_name.clone(),
-                block: Some(block_to_pb(&nb.block, 0)),
-                nesting: match nb.nesting {
-                    Nesting::Single => pb::schema::nested_block::NestingMode::Single,
-                    Nesting::List => pb::schema::nested_block::NestingMode::List,
-                    Nesting::Set => pb::schema::nested_block::NestingMode::Set,
-                } as i32,
-                min_items: nb.min_items,
-                max_items: nb.max_items,
-            })
-            .collect(),
-        description: b.description.clone(),
-        description_kind: pb::StringKind::Markdown as i32,
-        deprecated: b.deprecated,
-    }
-}
-
-fn attribute_to_pb(a: &Attribute) -> pb::schema::Attribute {
-    pb::schema::Attribute {
-        name: a.name.clone(),
-        r#type: a.ty.to_json().to_string().into_bytes(),
-        nested_type: None,
-        description: a.description.clone(),
-        required: a.required,
-        optional: a.optional,
-        computed: a.computed,
-        sensitive: a.sensitive,
-        description_kind: pb::StringKind::Markdown as i32,
-        deprecated: a.deprecated,
-        write_only: false,
-    }
-}
-
-fn decode(
-    ty: &Type,
-    dv: Option<&pb::DynamicValue>,
-    what: &str,
-) -> Result<Value, Vec<pb::Diagnostic>> {
-    let Some(dv) = dv else {
-        return Ok(Value::Null);
-    };
-    value::decode(ty, &dv.msgpack, &dv.json).map_err(|e| {
-        vec![diag_to_pb(&Diagnostic::error(
-            format!("Could not decode the {what}"),
-            format!(
-                "The provider could not read the {what} Terraform sent ({e}). This is a bug in \
-                 the provider or a version mismatch; please report it."
-            ),
-        ))]
-    })
-}
-
-fn encode(ty: &Type, v: &Value) -> Option<pb::DynamicValue> {
-    Some(pb::DynamicValue {
-        msgpack: value::encode_msgpack(ty, v),
-        json: Vec::new(),
-    })
 }
 
 /// A state with unknowns would be rejected by Terraform with an unhelpful message; say
@@ -549,23 +440,7 @@ impl pb::provider_server::Provider for ProviderService {
             .iter()
             .filter_map(|(k, e)| {
                 let (s, _) = e.identity.as_ref()?;
-                Some((
-                    k.to_string(),
-                    pb::ResourceIdentitySchema {
-                        version: s.version,
-                        identity_attributes: s
-                            .attributes
-                            .iter()
-                            .map(|a| pb::resource_identity_schema::IdentityAttribute {
-                                name: a.name.clone(),
-                                r#type: a.ty.to_json().to_string().into_bytes(),
-                                required_for_import: a.required_for_import,
-                                optional_for_import: !a.required_for_import,
-                                description: a.description.clone(),
-                            })
-                            .collect(),
-                    },
-                ))
+                Some((k.to_string(), identity_schema_to_pb(s)))
             })
             .collect();
         Ok(Response::new(pb::get_resource_identity_schemas::Response {
@@ -1178,23 +1053,11 @@ impl pb::provider_server::Provider for ProviderService {
     }
 }
 
-fn capabilities() -> pb::ServerCapabilities {
-    pb::ServerCapabilities {
-        // Destroy plans come to us too, so resources can explain at plan time what
-        // destroying them means.
-        plan_destroy: true,
-        get_provider_schema_optional: false,
-        move_resource_state: false,
-        // Terraform 1.14+ asks for the configuration it writes with -generate-config-out;
-        // older versions don't read this field and never call it.
-        generate_resource_config: true,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::tfplugin::framework::Plan;
+    use crate::tfplugin::schema::{Attribute, Block};
     use async_trait::async_trait;
     use pb::provider_server::Provider as _;
 
