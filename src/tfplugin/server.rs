@@ -266,6 +266,31 @@ macro_rules! try_diags {
     };
 }
 
+/// The RPCs this provider does not implement. Each answers with an otherwise empty response
+/// carrying one "<what> is not supported" diagnostic. The expansion is what
+/// `#[tonic::async_trait]` makes of an `async fn`: that attribute has already run on the
+/// impl by the time this macro expands inside it.
+macro_rules! unsupported_rpcs {
+    ($($rpc:ident($request:ty) -> pb::$response:ident::Response: $what:literal;)+) => {$(
+        fn $rpc<'life0, 'async_trait>(
+            &'life0 self,
+            _: Request<$request>,
+        ) -> Pin<Box<dyn Future<Output = Result<Response<pb::$response::Response>, Status>> + Send + 'async_trait>>
+        where
+            'life0: 'async_trait,
+            Self: 'async_trait,
+        {
+            // Some responses have nothing but diagnostics; others have more fields.
+            #[allow(clippy::needless_update)]
+            let response = pb::$response::Response {
+                diagnostics: unsupported($what),
+                ..Default::default()
+            };
+            Box::pin(std::future::ready(Ok(Response::new(response))))
+        }
+    )+};
+}
+
 type BoxStream<T> = Pin<Box<dyn futures::Stream<Item = Result<T, Status>> + Send + 'static>>;
 
 #[tonic::async_trait]
@@ -741,16 +766,6 @@ impl pb::provider_server::Provider for ProviderService {
         }))
     }
 
-    async fn move_resource_state(
-        &self,
-        _: Request<pb::move_resource_state::Request>,
-    ) -> Result<Response<pb::move_resource_state::Response>, Status> {
-        Ok(Response::new(pb::move_resource_state::Response {
-            diagnostics: unsupported("Moving state between resource types"),
-            ..Default::default()
-        }))
-    }
-
     async fn read_data_source(
         &self,
         req: Request<pb::read_data_source::Request>,
@@ -831,46 +846,6 @@ impl pb::provider_server::Provider for ProviderService {
         }))
     }
 
-    async fn validate_ephemeral_resource_config(
-        &self,
-        _: Request<pb::validate_ephemeral_resource_config::Request>,
-    ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
-        Ok(Response::new(
-            pb::validate_ephemeral_resource_config::Response {
-                diagnostics: unsupported("Ephemeral resources"),
-            },
-        ))
-    }
-
-    async fn open_ephemeral_resource(
-        &self,
-        _: Request<pb::open_ephemeral_resource::Request>,
-    ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
-        Ok(Response::new(pb::open_ephemeral_resource::Response {
-            diagnostics: unsupported("Ephemeral resources"),
-            ..Default::default()
-        }))
-    }
-
-    async fn renew_ephemeral_resource(
-        &self,
-        _: Request<pb::renew_ephemeral_resource::Request>,
-    ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
-        Ok(Response::new(pb::renew_ephemeral_resource::Response {
-            diagnostics: unsupported("Ephemeral resources"),
-            ..Default::default()
-        }))
-    }
-
-    async fn close_ephemeral_resource(
-        &self,
-        _: Request<pb::close_ephemeral_resource::Request>,
-    ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
-        Ok(Response::new(pb::close_ephemeral_resource::Response {
-            diagnostics: unsupported("Ephemeral resources"),
-        }))
-    }
-
     type ListResourceStream = BoxStream<pb::list_resource::Event>;
 
     async fn list_resource(
@@ -927,25 +902,6 @@ impl pb::provider_server::Provider for ProviderService {
         }))
     }
 
-    async fn validate_state_store_config(
-        &self,
-        _: Request<pb::validate_state_store::Request>,
-    ) -> Result<Response<pb::validate_state_store::Response>, Status> {
-        Ok(Response::new(pb::validate_state_store::Response {
-            diagnostics: unsupported("State storage"),
-        }))
-    }
-
-    async fn configure_state_store(
-        &self,
-        _: Request<pb::configure_state_store::Request>,
-    ) -> Result<Response<pb::configure_state_store::Response>, Status> {
-        Ok(Response::new(pb::configure_state_store::Response {
-            diagnostics: unsupported("State storage"),
-            capabilities: None,
-        }))
-    }
-
     type ReadStateBytesStream = BoxStream<pb::read_state_bytes::Response>;
 
     async fn read_state_bytes(
@@ -957,63 +913,6 @@ impl pb::provider_server::Provider for ProviderService {
             ..Default::default()
         };
         Ok(Response::new(Box::pin(futures::stream::iter([Ok(chunk)]))))
-    }
-
-    async fn write_state_bytes(
-        &self,
-        _: Request<Streaming<pb::write_state_bytes::RequestChunk>>,
-    ) -> Result<Response<pb::write_state_bytes::Response>, Status> {
-        Ok(Response::new(pb::write_state_bytes::Response {
-            diagnostics: unsupported("State storage"),
-        }))
-    }
-
-    async fn lock_state(
-        &self,
-        _: Request<pb::lock_state::Request>,
-    ) -> Result<Response<pb::lock_state::Response>, Status> {
-        Ok(Response::new(pb::lock_state::Response {
-            lock_id: String::new(),
-            diagnostics: unsupported("State storage"),
-        }))
-    }
-
-    async fn unlock_state(
-        &self,
-        _: Request<pb::unlock_state::Request>,
-    ) -> Result<Response<pb::unlock_state::Response>, Status> {
-        Ok(Response::new(pb::unlock_state::Response {
-            diagnostics: unsupported("State storage"),
-        }))
-    }
-
-    async fn get_states(
-        &self,
-        _: Request<pb::get_states::Request>,
-    ) -> Result<Response<pb::get_states::Response>, Status> {
-        Ok(Response::new(pb::get_states::Response {
-            state_id: Vec::new(),
-            diagnostics: unsupported("State storage"),
-        }))
-    }
-
-    async fn delete_state(
-        &self,
-        _: Request<pb::delete_state::Request>,
-    ) -> Result<Response<pb::delete_state::Response>, Status> {
-        Ok(Response::new(pb::delete_state::Response {
-            diagnostics: unsupported("State storage"),
-        }))
-    }
-
-    async fn plan_action(
-        &self,
-        _: Request<pb::plan_action::Request>,
-    ) -> Result<Response<pb::plan_action::Response>, Status> {
-        Ok(Response::new(pb::plan_action::Response {
-            diagnostics: unsupported("Actions"),
-            deferred: None,
-        }))
     }
 
     type InvokeActionStream = BoxStream<pb::invoke_action::Event>;
@@ -1032,15 +931,6 @@ impl pb::provider_server::Provider for ProviderService {
         Ok(Response::new(Box::pin(futures::stream::iter([Ok(done)]))))
     }
 
-    async fn validate_action_config(
-        &self,
-        _: Request<pb::validate_action_config::Request>,
-    ) -> Result<Response<pb::validate_action_config::Response>, Status> {
-        Ok(Response::new(pb::validate_action_config::Response {
-            diagnostics: unsupported("Actions"),
-        }))
-    }
-
     async fn stop_provider(
         &self,
         _: Request<pb::stop_provider::Request>,
@@ -1051,6 +941,32 @@ impl pb::provider_server::Provider for ProviderService {
             error: String::new(),
         }))
     }
+
+    unsupported_rpcs! {
+        move_resource_state(pb::move_resource_state::Request)
+            -> pb::move_resource_state::Response: "Moving state between resource types";
+        validate_ephemeral_resource_config(pb::validate_ephemeral_resource_config::Request)
+            -> pb::validate_ephemeral_resource_config::Response: "Ephemeral resources";
+        open_ephemeral_resource(pb::open_ephemeral_resource::Request)
+            -> pb::open_ephemeral_resource::Response: "Ephemeral resources";
+        renew_ephemeral_resource(pb::renew_ephemeral_resource::Request)
+            -> pb::renew_ephemeral_resource::Response: "Ephemeral resources";
+        close_ephemeral_resource(pb::close_ephemeral_resource::Request)
+            -> pb::close_ephemeral_resource::Response: "Ephemeral resources";
+        validate_state_store_config(pb::validate_state_store::Request)
+            -> pb::validate_state_store::Response: "State storage";
+        configure_state_store(pb::configure_state_store::Request)
+            -> pb::configure_state_store::Response: "State storage";
+        write_state_bytes(Streaming<pb::write_state_bytes::RequestChunk>)
+            -> pb::write_state_bytes::Response: "State storage";
+        lock_state(pb::lock_state::Request) -> pb::lock_state::Response: "State storage";
+        unlock_state(pb::unlock_state::Request) -> pb::unlock_state::Response: "State storage";
+        get_states(pb::get_states::Request) -> pb::get_states::Response: "State storage";
+        delete_state(pb::delete_state::Request) -> pb::delete_state::Response: "State storage";
+        plan_action(pb::plan_action::Request) -> pb::plan_action::Response: "Actions";
+        validate_action_config(pb::validate_action_config::Request)
+            -> pb::validate_action_config::Response: "Actions";
+    }
 }
 
 #[cfg(test)]
@@ -1059,6 +975,7 @@ mod tests {
     use crate::tfplugin::framework::Plan;
     use crate::tfplugin::schema::{Attribute, Block};
     use async_trait::async_trait;
+    use futures::StreamExt as _;
     use pb::provider_server::Provider as _;
 
     /// A resource whose create never finishes, and a provider serving it.
@@ -1205,20 +1122,99 @@ mod tests {
     }
 
     #[tokio::test]
+    // Some responses have nothing but diagnostics; others have more fields.
+    #[allow(clippy::needless_update)]
     async fn unsupported_rpcs_answer_with_a_diagnostic() {
         let svc = service();
-        let r = svc
-            .validate_ephemeral_resource_config(Request::new(Default::default()))
+        // Each unsupported RPC answers an otherwise empty response with exactly the one
+        // "... is not supported" diagnostic naming the feature.
+        macro_rules! check {
+            ($($rpc:ident($request:expr) -> $response:ident: $what:literal;)+) => {$(
+                let r = svc
+                    .$rpc(Request::new($request))
+                    .await
+                    .unwrap()
+                    .into_inner();
+                assert_eq!(
+                    r,
+                    pb::$response::Response {
+                        diagnostics: unsupported($what),
+                        ..Default::default()
+                    },
+                    stringify!($rpc)
+                );
+                assert_eq!(
+                    r.diagnostics[0].summary,
+                    concat!($what, " is not supported"),
+                    stringify!($rpc)
+                );
+            )+};
+        }
+        let chunks = tonic::Streaming::new_request(
+            tonic::codec::Codec::decoder(&mut tonic_prost::ProstCodec::<
+                (),
+                pb::write_state_bytes::RequestChunk,
+            >::default()),
+            tonic::body::Body::default(),
+            None,
+            None,
+        );
+        check! {
+            move_resource_state(Default::default())
+                -> move_resource_state: "Moving state between resource types";
+            validate_ephemeral_resource_config(Default::default())
+                -> validate_ephemeral_resource_config: "Ephemeral resources";
+            open_ephemeral_resource(Default::default())
+                -> open_ephemeral_resource: "Ephemeral resources";
+            renew_ephemeral_resource(Default::default())
+                -> renew_ephemeral_resource: "Ephemeral resources";
+            close_ephemeral_resource(Default::default())
+                -> close_ephemeral_resource: "Ephemeral resources";
+            validate_state_store_config(Default::default())
+                -> validate_state_store: "State storage";
+            configure_state_store(Default::default())
+                -> configure_state_store: "State storage";
+            write_state_bytes(chunks) -> write_state_bytes: "State storage";
+            lock_state(Default::default()) -> lock_state: "State storage";
+            unlock_state(Default::default()) -> unlock_state: "State storage";
+            get_states(Default::default()) -> get_states: "State storage";
+            delete_state(Default::default()) -> delete_state: "State storage";
+            plan_action(Default::default()) -> plan_action: "Actions";
+            validate_action_config(Default::default()) -> validate_action_config: "Actions";
+        }
+
+        // The streamed ones say the same in their one message.
+        let mut chunks = svc
+            .read_state_bytes(Request::new(Default::default()))
             .await
             .unwrap()
             .into_inner();
-        assert!(r.diagnostics[0].summary.contains("not supported"));
-        let r = svc
-            .move_resource_state(Request::new(Default::default()))
+        let chunk = chunks.next().await.unwrap().unwrap();
+        assert_eq!(chunk.diagnostics, unsupported("State storage"));
+        assert!(chunks.next().await.is_none());
+        let mut events = svc
+            .invoke_action(Request::new(Default::default()))
             .await
             .unwrap()
             .into_inner();
-        assert!(r.diagnostics[0].summary.contains("not supported"));
+        let event = events.next().await.unwrap().unwrap();
+        assert_eq!(
+            event.r#type,
+            Some(pb::invoke_action::event::Type::Completed(
+                pb::invoke_action::event::Completed {
+                    diagnostics: unsupported("Actions"),
+                }
+            ))
+        );
+        assert!(events.next().await.is_none());
+
+        // No functions: the list is empty and a call says there is no such function.
+        let r = svc
+            .get_functions(Request::new(Default::default()))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(r, Default::default());
         let r = svc
             .call_function(Request::new(pb::call_function::Request {
                 name: "nope".into(),
