@@ -32,6 +32,22 @@ struct Entry<T: ?Sized> {
     list: Option<(Schema, Type)>,
 }
 
+impl<T: ?Sized> Entry<T> {
+    /// Reads a value of this type Terraform sent; `what` names it if it can't be read.
+    fn decode(
+        &self,
+        dv: Option<&pb::DynamicValue>,
+        what: &str,
+    ) -> Result<Value, Vec<pb::Diagnostic>> {
+        decode(&self.ty, dv, what)
+    }
+
+    /// A value of this type on the wire.
+    fn encode(&self, v: &Value) -> Option<pb::DynamicValue> {
+        encode(&self.ty, v)
+    }
+}
+
 impl Entry<dyn Resource> {
     /// The identity of `state` on the wire, when the type has one and it is known.
     fn identity_data(&self, state: &Value) -> Option<pb::ResourceIdentityData> {
@@ -133,6 +149,18 @@ impl ProviderService {
             )),
         }
     }
+
+    /// Runs the hook `work` of a resource or data source type for `rpc`: in its tracing
+    /// span, and [cancellable](Self::cancellable).
+    async fn hook<F: Future>(
+        &self,
+        rpc: &'static str,
+        type_name: &str,
+        work: F,
+    ) -> Result<F::Output, Diagnostic> {
+        let span = tracing::debug_span!("rpc", tf_rpc = rpc, tf_resource_type = %type_name);
+        self.cancellable(work).instrument(span).await
+    }
 }
 
 impl ProviderService {
@@ -158,19 +186,17 @@ impl ProviderService {
             Err(d) => return fail(d),
         };
         let mut diags = Diagnostics::new();
-        let span =
-            tracing::debug_span!("rpc", tf_rpc = "ListResource", tf_resource_type = %req.type_name);
-        let found = match self
-            .cancellable(entry.imp.list(&config, &mut diags))
-            .instrument(span)
+        let found = self
+            .hook(
+                "ListResource",
+                &req.type_name,
+                entry.imp.list(&config, &mut diags),
+            )
             .await
-        {
-            Ok(f) => f,
-            Err(d) => {
+            .unwrap_or_else(|d| {
                 diags.push(d);
                 Vec::new()
-            }
-        };
+            });
         let mut events = Vec::new();
         if !diags.is_empty() {
             events.push(pb::list_resource::Event {
@@ -211,7 +237,7 @@ impl ProviderService {
                 identity: Some(identity),
                 display_name: item.display_name,
                 resource_object: if req.include_resource_object {
-                    encode(&entry.ty, &item.state)
+                    entry.encode(&item.state)
                 } else {
                     None
                 },
@@ -249,19 +275,68 @@ fn check_known(v: &Value, what: &str, diags: &mut Diagnostics) -> bool {
     false
 }
 
-macro_rules! try_diags {
-    ($e:expr, $resp:ident) => {
-        match $e {
-            Ok(v) => v,
-            Err(diagnostics) => {
+/// Responses that can answer with diagnostics alone, every other field left empty: how a
+/// handler answers when it stops early, and how an unsupported RPC answers.
+trait Diagnosed {
+    fn diagnosed(diagnostics: Vec<pb::Diagnostic>) -> Self;
+}
+
+macro_rules! diagnosed {
+    ($($rpc:ident),+ $(,)?) => {$(
+        impl Diagnosed for pb::$rpc::Response {
+            fn diagnosed(diagnostics: Vec<pb::Diagnostic>) -> Self {
                 // Some responses have nothing but diagnostics; others have more fields.
                 #[allow(clippy::needless_update)]
-                let response = pb::$resp::Response {
+                pb::$rpc::Response {
                     diagnostics,
                     ..Default::default()
-                };
-                return Ok(Response::new(response));
+                }
             }
+        }
+    )+};
+}
+
+diagnosed!(
+    validate_provider_config,
+    validate_resource_config,
+    validate_data_resource_config,
+    upgrade_resource_state,
+    upgrade_resource_identity,
+    configure_provider,
+    read_resource,
+    plan_resource_change,
+    apply_resource_change,
+    import_resource_state,
+    read_data_source,
+    generate_resource_config,
+    // The unsupported ones.
+    move_resource_state,
+    validate_ephemeral_resource_config,
+    open_ephemeral_resource,
+    renew_ephemeral_resource,
+    close_ephemeral_resource,
+    validate_state_store,
+    configure_state_store,
+    write_state_bytes,
+    lock_state,
+    unlock_state,
+    get_states,
+    delete_state,
+    plan_action,
+    validate_action_config,
+);
+
+/// An answer with `diagnostics` alone.
+fn diagnosed<R: Diagnosed>(diagnostics: Vec<pb::Diagnostic>) -> Result<Response<R>, Status> {
+    Ok(Response::new(R::diagnosed(diagnostics)))
+}
+
+/// The value of `Ok`, or else answers the RPC with the diagnostics of `Err` alone.
+macro_rules! try_diags {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(diagnostics) => return diagnosed(diagnostics),
         }
     };
 }
@@ -280,13 +355,7 @@ macro_rules! unsupported_rpcs {
             'life0: 'async_trait,
             Self: 'async_trait,
         {
-            // Some responses have nothing but diagnostics; others have more fields.
-            #[allow(clippy::needless_update)]
-            let response = pb::$response::Response {
-                diagnostics: unsupported($what),
-                ..Default::default()
-            };
-            Box::pin(std::future::ready(Ok(Response::new(response))))
+            Box::pin(std::future::ready(diagnosed(unsupported($what))))
         }
     )+};
 }
@@ -369,18 +438,13 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::validate_provider_config::Request>,
     ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
         let req = req.into_inner();
-        let config = try_diags!(
-            decode(
-                &self.provider_type,
-                req.config.as_ref(),
-                "provider configuration"
-            ),
-            validate_provider_config
-        );
+        let config = try_diags!(decode(
+            &self.provider_type,
+            req.config.as_ref(),
+            "provider configuration"
+        ));
         let diags = self.provider.validate(&config);
-        Ok(Response::new(pb::validate_provider_config::Response {
-            diagnostics: diags_to_pb(&diags),
-        }))
+        diagnosed(diags_to_pb(&diags))
     }
 
     async fn validate_resource_config(
@@ -388,15 +452,10 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::validate_resource_config::Request>,
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(self.resource(&req.type_name), validate_resource_config);
-        let config = try_diags!(
-            decode(&entry.ty, req.config.as_ref(), "resource configuration"),
-            validate_resource_config
-        );
+        let entry = try_diags!(self.resource(&req.type_name));
+        let config = try_diags!(entry.decode(req.config.as_ref(), "resource configuration"));
         let diags = entry.imp.validate(&config);
-        Ok(Response::new(pb::validate_resource_config::Response {
-            diagnostics: diags_to_pb(&diags),
-        }))
+        diagnosed(diags_to_pb(&diags))
     }
 
     async fn validate_data_resource_config(
@@ -404,18 +463,10 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::validate_data_resource_config::Request>,
     ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(
-            self.data_source(&req.type_name),
-            validate_data_resource_config
-        );
-        let config = try_diags!(
-            decode(&entry.ty, req.config.as_ref(), "data source configuration"),
-            validate_data_resource_config
-        );
+        let entry = try_diags!(self.data_source(&req.type_name));
+        let config = try_diags!(entry.decode(req.config.as_ref(), "data source configuration"));
         let diags = entry.imp.validate(&config);
-        Ok(Response::new(pb::validate_data_resource_config::Response {
-            diagnostics: diags_to_pb(&diags),
-        }))
+        diagnosed(diags_to_pb(&diags))
     }
 
     async fn upgrade_resource_state(
@@ -423,11 +474,11 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::upgrade_resource_state::Request>,
     ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(self.resource(&req.type_name), upgrade_resource_state);
+        let entry = try_diags!(self.resource(&req.type_name));
         let raw = req.raw_state.unwrap_or_default();
         if raw.json.is_empty() {
             return Ok(Response::new(pb::upgrade_resource_state::Response {
-                upgraded_state: encode(&entry.ty, &Value::Null),
+                upgraded_state: entry.encode(&Value::Null),
                 diagnostics: if raw.flatmap.is_empty() {
                     Vec::new()
                 } else {
@@ -437,22 +488,21 @@ impl pb::provider_server::Provider for ProviderService {
         }
         // Our schemas only ever grew attributes, so stored state decodes leniently against
         // the current schema: new attributes start null, retired ones are dropped.
-        let upgraded = value::decode_stored_json(&entry.ty, &raw.json);
-        Ok(Response::new(match upgraded {
-            Ok(v) => pb::upgrade_resource_state::Response {
-                upgraded_state: encode(&entry.ty, &v),
-                diagnostics: Vec::new(),
-            },
-            Err(e) => pb::upgrade_resource_state::Response {
-                upgraded_state: None,
-                diagnostics: vec![diag_to_pb(&Diagnostic::error(
+        let upgraded = match value::decode_stored_json(&entry.ty, &raw.json) {
+            Ok(v) => v,
+            Err(e) => {
+                return diagnosed(vec![diag_to_pb(&Diagnostic::error(
                     "Could not read stored state",
                     format!(
                         "The {} state stored at schema version {} could not be read: {e}.",
                         req.type_name, req.version
                     ),
-                ))],
-            },
+                ))])
+            }
+        };
+        Ok(Response::new(pb::upgrade_resource_state::Response {
+            upgraded_state: entry.encode(&upgraded),
+            diagnostics: Vec::new(),
         }))
     }
 
@@ -479,34 +529,30 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::upgrade_resource_identity::Request>,
     ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(self.resource(&req.type_name), upgrade_resource_identity);
+        let entry = try_diags!(self.resource(&req.type_name));
         let Some((_, ty)) = entry.identity.as_ref() else {
-            return Ok(Response::new(pb::upgrade_resource_identity::Response {
-                upgraded_identity: None,
-                diagnostics: unsupported(&format!("Identity for {}", req.type_name)),
-            }));
+            return diagnosed(unsupported(&format!("Identity for {}", req.type_name)));
         };
         // Identity schemas are at version 0 and only ever grow: read the stored JSON
         // leniently against the current schema.
         let raw = req.raw_identity.unwrap_or_default();
-        let upgraded = value::decode_stored_json(ty, &raw.json);
-        Ok(Response::new(match upgraded {
-            Ok(v) => pb::upgrade_resource_identity::Response {
-                upgraded_identity: Some(pb::ResourceIdentityData {
-                    identity_data: encode(ty, &v),
-                }),
-                diagnostics: Vec::new(),
-            },
-            Err(e) => pb::upgrade_resource_identity::Response {
-                upgraded_identity: None,
-                diagnostics: vec![diag_to_pb(&Diagnostic::error(
+        let upgraded = match value::decode_stored_json(ty, &raw.json) {
+            Ok(v) => v,
+            Err(e) => {
+                return diagnosed(vec![diag_to_pb(&Diagnostic::error(
                     "Could not read stored identity",
                     format!(
                         "The stored identity of this {} could not be read: {e}.",
                         req.type_name
                     ),
-                ))],
-            },
+                ))])
+            }
+        };
+        Ok(Response::new(pb::upgrade_resource_identity::Response {
+            upgraded_identity: Some(pb::ResourceIdentityData {
+                identity_data: encode(ty, &upgraded),
+            }),
+            diagnostics: Vec::new(),
         }))
     }
 
@@ -515,22 +561,17 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::configure_provider::Request>,
     ) -> Result<Response<pb::configure_provider::Response>, Status> {
         let req = req.into_inner();
-        let config = try_diags!(
-            decode(
-                &self.provider_type,
-                req.config.as_ref(),
-                "provider configuration"
-            ),
-            configure_provider
-        );
+        let config = try_diags!(decode(
+            &self.provider_type,
+            req.config.as_ref(),
+            "provider configuration"
+        ));
         let diags = self
             .provider
             .configure(&config, &req.terraform_version)
             .instrument(tracing::debug_span!("rpc", tf_rpc = "ConfigureProvider"))
             .await;
-        Ok(Response::new(pb::configure_provider::Response {
-            diagnostics: diags_to_pb(&diags),
-        }))
+        diagnosed(diags_to_pb(&diags))
     }
 
     async fn read_resource(
@@ -538,25 +579,20 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::read_resource::Request>,
     ) -> Result<Response<pb::read_resource::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(self.resource(&req.type_name), read_resource);
-        let state = try_diags!(
-            decode(&entry.ty, req.current_state.as_ref(), "current state"),
-            read_resource
-        );
+        let entry = try_diags!(self.resource(&req.type_name));
+        let state = try_diags!(entry.decode(req.current_state.as_ref(), "current state"));
         let mut diags = Diagnostics::new();
-        let span =
-            tracing::debug_span!("rpc", tf_rpc = "ReadResource", tf_resource_type = %req.type_name);
-        let fresh = match self
-            .cancellable(entry.imp.read(&state, &mut diags))
-            .instrument(span)
+        let fresh = self
+            .hook(
+                "ReadResource",
+                &req.type_name,
+                entry.imp.read(&state, &mut diags),
+            )
             .await
-        {
-            Ok(v) => v,
-            Err(d) => {
+            .unwrap_or_else(|d| {
                 diags.push(d);
                 Some(state.clone())
-            }
-        };
+            });
         // On failure keep what we had: Terraform must not forget an object it can't see.
         let new_state = if diags.has_errors() {
             state
@@ -564,14 +600,11 @@ impl pb::provider_server::Provider for ProviderService {
             fresh.unwrap_or(Value::Null)
         };
         if !check_known(&new_state, "refreshed state", &mut diags) {
-            return Ok(Response::new(pb::read_resource::Response {
-                diagnostics: diags_to_pb(&diags),
-                ..Default::default()
-            }));
+            return diagnosed(diags_to_pb(&diags));
         }
         Ok(Response::new(pb::read_resource::Response {
             new_identity: entry.identity_data(&new_state),
-            new_state: encode(&entry.ty, &new_state),
+            new_state: entry.encode(&new_state),
             diagnostics: diags_to_pb(&diags),
             private: req.private,
             ..Default::default()
@@ -583,35 +616,25 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::plan_resource_change::Request>,
     ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(self.resource(&req.type_name), plan_resource_change);
-        let prior = try_diags!(
-            decode(&entry.ty, req.prior_state.as_ref(), "prior state"),
-            plan_resource_change
-        );
-        let config = try_diags!(
-            decode(&entry.ty, req.config.as_ref(), "configuration"),
-            plan_resource_change
-        );
-        let proposed = try_diags!(
-            decode(
-                &entry.ty,
-                req.proposed_new_state.as_ref(),
-                "proposed new state"
-            ),
-            plan_resource_change
-        );
+        let entry = try_diags!(self.resource(&req.type_name));
+        let prior = try_diags!(entry.decode(req.prior_state.as_ref(), "prior state"));
+        let config = try_diags!(entry.decode(req.config.as_ref(), "configuration"));
+        let proposed =
+            try_diags!(entry.decode(req.proposed_new_state.as_ref(), "proposed new state"));
         let mut plan = initial_plan(&entry.schema, prior, config, proposed);
-        let span = tracing::debug_span!("rpc", tf_rpc = "PlanResourceChange", tf_resource_type = %req.type_name);
         if let Err(d) = self
-            .cancellable(entry.imp.plan(&mut plan))
-            .instrument(span)
+            .hook(
+                "PlanResourceChange",
+                &req.type_name,
+                entry.imp.plan(&mut plan),
+            )
             .await
         {
             plan.diagnostics.push(d);
         }
         Ok(Response::new(pb::plan_resource_change::Response {
             planned_identity: entry.identity_data(&plan.planned),
-            planned_state: encode(&entry.ty, &plan.planned),
+            planned_state: entry.encode(&plan.planned),
             requires_replace: plan.requires_replace.iter().map(path_to_pb).collect(),
             planned_private: req.prior_private,
             diagnostics: diags_to_pb(&plan.diagnostics),
@@ -624,19 +647,10 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::apply_resource_change::Request>,
     ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(self.resource(&req.type_name), apply_resource_change);
-        let prior = try_diags!(
-            decode(&entry.ty, req.prior_state.as_ref(), "prior state"),
-            apply_resource_change
-        );
-        let planned = try_diags!(
-            decode(&entry.ty, req.planned_state.as_ref(), "planned state"),
-            apply_resource_change
-        );
-        let config = try_diags!(
-            decode(&entry.ty, req.config.as_ref(), "configuration"),
-            apply_resource_change
-        );
+        let entry = try_diags!(self.resource(&req.type_name));
+        let prior = try_diags!(entry.decode(req.prior_state.as_ref(), "prior state"));
+        let planned = try_diags!(entry.decode(req.planned_state.as_ref(), "planned state"));
+        let config = try_diags!(entry.decode(req.config.as_ref(), "configuration"));
         let mut diags = Diagnostics::new();
         let imp = &entry.imp;
         let (rpc_kind, work): (&str, Pin<Box<dyn Future<Output = Value> + Send + '_>>) =
@@ -674,24 +688,24 @@ impl pb::provider_server::Provider for ProviderService {
                 )
             };
         let span = tracing::debug_span!("rpc", tf_rpc = "ApplyResourceChange", tf_resource_type = %req.type_name, action = rpc_kind);
-        let result = self.cancellable(work).instrument(span).await;
-        let new_state = match result {
-            Ok(v) => v,
-            Err(d) => {
+        let new_state = self
+            .cancellable(work)
+            .instrument(span)
+            .await
+            .unwrap_or_else(|d| {
                 diags.push(d);
                 prior.clone()
-            }
-        };
+            });
         if !check_known(&new_state, "new state", &mut diags) {
             return Ok(Response::new(pb::apply_resource_change::Response {
-                new_state: encode(&entry.ty, &prior),
+                new_state: entry.encode(&prior),
                 diagnostics: diags_to_pb(&diags),
                 ..Default::default()
             }));
         }
         Ok(Response::new(pb::apply_resource_change::Response {
             new_identity: entry.identity_data(&new_state),
-            new_state: encode(&entry.ty, &new_state),
+            new_state: entry.encode(&new_state),
             private: req.planned_private,
             diagnostics: diags_to_pb(&diags),
             ..Default::default()
@@ -703,57 +717,42 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::import_resource_state::Request>,
     ) -> Result<Response<pb::import_resource_state::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(self.resource(&req.type_name), import_resource_state);
+        let entry = try_diags!(self.resource(&req.type_name));
         let mut import_id = req.id.clone();
         if import_id.is_empty() {
             if let Some(identity) = &req.identity {
-                let decoded = entry
-                    .identity
-                    .as_ref()
-                    .map(|(_, ty)| decode(ty, identity.identity_data.as_ref(), "identity"));
-                let id = match decoded {
-                    Some(Ok(v)) => entry.imp.import_id_from_identity(&v),
-                    Some(Err(diagnostics)) => {
-                        return Ok(Response::new(pb::import_resource_state::Response {
-                            diagnostics,
-                            ..Default::default()
-                        }))
+                let id = match &entry.identity {
+                    Some((_, ty)) => {
+                        let v = try_diags!(decode(ty, identity.identity_data.as_ref(), "identity"));
+                        entry.imp.import_id_from_identity(&v)
                     }
                     None => None,
                 };
-                match id {
-                    Some(id) => import_id = id,
-                    None => {
-                        return Ok(Response::new(pb::import_resource_state::Response {
-                            diagnostics: unsupported(&format!(
-                                "Import by identity for {}",
-                                req.type_name
-                            )),
-                            ..Default::default()
-                        }))
-                    }
-                }
+                let Some(id) = id else {
+                    let what = format!("Import by identity for {}", req.type_name);
+                    return diagnosed(unsupported(&what));
+                };
+                import_id = id;
             }
         }
         let mut diags = Diagnostics::new();
-        let span = tracing::debug_span!("rpc", tf_rpc = "ImportResourceState", tf_resource_type = %req.type_name);
-        let state = match self
-            .cancellable(entry.imp.import(&import_id, &mut diags))
-            .instrument(span)
+        let state = self
+            .hook(
+                "ImportResourceState",
+                &req.type_name,
+                entry.imp.import(&import_id, &mut diags),
+            )
             .await
-        {
-            Ok(s) => s,
-            Err(d) => {
+            .unwrap_or_else(|d| {
                 diags.push(d);
                 None
-            }
-        };
+            });
         let imported_resources = match state {
             Some(s) if !diags.has_errors() && check_known(&s, "imported state", &mut diags) => {
                 vec![pb::import_resource_state::ImportedResource {
                     type_name: req.type_name.clone(),
                     identity: entry.identity_data(&s),
-                    state: encode(&entry.ty, &s),
+                    state: entry.encode(&s),
                     ..Default::default()
                 }]
             }
@@ -771,35 +770,28 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::read_data_source::Request>,
     ) -> Result<Response<pb::read_data_source::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(self.data_source(&req.type_name), read_data_source);
-        let config = try_diags!(
-            decode(&entry.ty, req.config.as_ref(), "data source configuration"),
-            read_data_source
-        );
+        let entry = try_diags!(self.data_source(&req.type_name));
+        let config = try_diags!(entry.decode(req.config.as_ref(), "data source configuration"));
         // Values unknown when Terraform validated the configuration are known now: judge
         // them again before the data source reads anything.
         let mut diags = entry.imp.validate(&config);
         if diags.has_errors() {
-            return Ok(Response::new(pb::read_data_source::Response {
-                diagnostics: diags_to_pb(&diags),
-                ..Default::default()
-            }));
+            return diagnosed(diags_to_pb(&diags));
         }
-        let span = tracing::debug_span!("rpc", tf_rpc = "ReadDataSource", tf_resource_type = %req.type_name);
-        let state = match self
-            .cancellable(entry.imp.read(&config, &mut diags))
-            .instrument(span)
+        let state = self
+            .hook(
+                "ReadDataSource",
+                &req.type_name,
+                entry.imp.read(&config, &mut diags),
+            )
             .await
-        {
-            Ok(s) => s,
-            Err(d) => {
+            .unwrap_or_else(|d| {
                 diags.push(d);
                 None
-            }
-        };
+            });
         let state = match state {
             Some(s) if !diags.has_errors() && check_known(&s, "data source result", &mut diags) => {
-                encode(&entry.ty, &s)
+                entry.encode(&s)
             }
             _ => None,
         };
@@ -815,11 +807,8 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::generate_resource_config::Request>,
     ) -> Result<Response<pb::generate_resource_config::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(self.resource(&req.type_name), generate_resource_config);
-        let state = try_diags!(
-            decode(&entry.ty, req.state.as_ref(), "state"),
-            generate_resource_config
-        );
+        let entry = try_diags!(self.resource(&req.type_name));
+        let state = try_diags!(entry.decode(req.state.as_ref(), "state"));
         let mut diags = Diagnostics::new();
         if state.is_null() {
             diags.push(Diagnostic::error(
@@ -837,7 +826,7 @@ impl pb::provider_server::Provider for ProviderService {
         } else {
             let config = generated_config(&entry.schema, entry.imp.as_ref(), &state);
             check_known(&config, "generated configuration", &mut diags)
-                .then(|| encode(&entry.ty, &config))
+                .then(|| entry.encode(&config))
                 .flatten()
         };
         Ok(Response::new(pb::generate_resource_config::Response {
