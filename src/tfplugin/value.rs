@@ -258,6 +258,15 @@ impl Value {
         Value::Set(items.into_iter().map(|s| Value::String(s.into())).collect())
     }
 
+    /// A list or a set of `items`, as `ty` (a list or set type) says.
+    fn list_or_set(ty: &Type, items: Vec<Value>) -> Value {
+        if matches!(ty, Type::List(_)) {
+            Value::List(items)
+        } else {
+            Value::Set(items)
+        }
+    }
+
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
@@ -360,6 +369,19 @@ impl fmt::Display for DecodeError {
 }
 
 impl std::error::Error for DecodeError {}
+
+/// Decodes one part of a collection under its own `step` of `path` (`[0]`, `.name`,
+/// `["key"]`), so that an error names where it broke.
+fn decode_at<T>(
+    path: &mut Vec<String>,
+    step: String,
+    decode: impl FnOnce(&mut Vec<String>) -> Result<T, DecodeError>,
+) -> Result<T, DecodeError> {
+    path.push(step);
+    let out = decode(path);
+    path.pop();
+    out
+}
 
 /// Decodes a DynamicValue's msgpack bytes (preferred) or JSON bytes against `ty`.
 /// Both empty means null.

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{DecodeError, Number, Type, Value};
+use super::{decode_at, DecodeError, Number, Type, Value};
 
 /// Decodes JSON bytes (cty's JSON form, which has no unknowns) against `ty`.
 pub fn decode_json(ty: &Type, bytes: &[u8]) -> Result<Value, DecodeError> {
@@ -62,29 +62,23 @@ fn from_json_value(
         },
         Type::List(e) | Type::Set(e) => match raw {
             J::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
-                    path.push(format!("[{i}]"));
-                    out.push(from_json_value(e, item, path, lenient)?);
-                    path.pop();
-                }
-                Ok(if matches!(ty, Type::List(_)) {
-                    Value::List(out)
-                } else {
-                    Value::Set(out)
-                })
+                let out = items.iter().enumerate().map(|(i, item)| {
+                    decode_at(path, format!("[{i}]"), |path| {
+                        from_json_value(e, item, path, lenient)
+                    })
+                });
+                Ok(Value::list_or_set(ty, out.collect::<Result<_, _>>()?))
             }
             _ => Err(mismatch(path, "an array")),
         },
         Type::Tuple(elems) => match raw {
             J::Array(items) if items.len() == elems.len() => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, (item, t)) in items.iter().zip(elems).enumerate() {
-                    path.push(format!("[{i}]"));
-                    out.push(from_json_value(t, item, path, lenient)?);
-                    path.pop();
-                }
-                Ok(Value::Tuple(out))
+                let out = items.iter().zip(elems).enumerate().map(|(i, (item, t))| {
+                    decode_at(path, format!("[{i}]"), |path| {
+                        from_json_value(t, item, path, lenient)
+                    })
+                });
+                Ok(Value::Tuple(out.collect::<Result<_, _>>()?))
             }
             _ => Err(mismatch(path, "an array")),
         },
@@ -92,9 +86,10 @@ fn from_json_value(
             J::Object(entries) => {
                 let mut out = BTreeMap::new();
                 for (k, v) in entries {
-                    path.push(format!("[{k:?}]"));
-                    out.insert(k.clone(), from_json_value(e, v, path, lenient)?);
-                    path.pop();
+                    let v = decode_at(path, format!("[{k:?}]"), |path| {
+                        from_json_value(e, v, path, lenient)
+                    })?;
+                    out.insert(k.clone(), v);
                 }
                 Ok(Value::Map(out))
             }
@@ -114,9 +109,10 @@ fn from_json_value(
                             format!("unexpected attribute {k:?}"),
                         ));
                     };
-                    path.push(format!(".{k}"));
-                    out.insert(k.clone(), from_json_value(t, v, path, lenient)?);
-                    path.pop();
+                    let v = decode_at(path, format!(".{k}"), |path| {
+                        from_json_value(t, v, path, lenient)
+                    })?;
+                    out.insert(k.clone(), v);
                 }
                 Ok(Value::Object(out))
             }

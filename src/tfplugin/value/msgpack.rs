@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{DecodeError, Number, Type, Value};
+use super::{decode_at, DecodeError, Number, Type, Value};
 
 /// Deepest nesting we accept; cty values from our schemas are a few levels deep.
 const MAX_DEPTH: usize = 64;
@@ -78,29 +78,19 @@ fn from_msgpack(
         },
         Type::List(e) | Type::Set(e) => match raw {
             R::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
-                    path.push(format!("[{i}]"));
-                    out.push(from_msgpack(e, item, path)?);
-                    path.pop();
-                }
-                Ok(if matches!(ty, Type::List(_)) {
-                    Value::List(out)
-                } else {
-                    Value::Set(out)
-                })
+                let out = items.iter().enumerate().map(|(i, item)| {
+                    decode_at(path, format!("[{i}]"), |path| from_msgpack(e, item, path))
+                });
+                Ok(Value::list_or_set(ty, out.collect::<Result<_, _>>()?))
             }
             _ => Err(mismatch(path, "an array")),
         },
         Type::Tuple(elems) => match raw {
             R::Array(items) if items.len() == elems.len() => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, (item, t)) in items.iter().zip(elems).enumerate() {
-                    path.push(format!("[{i}]"));
-                    out.push(from_msgpack(t, item, path)?);
-                    path.pop();
-                }
-                Ok(Value::Tuple(out))
+                let out = items.iter().zip(elems).enumerate().map(|(i, (item, t))| {
+                    decode_at(path, format!("[{i}]"), |path| from_msgpack(t, item, path))
+                });
+                Ok(Value::Tuple(out.collect::<Result<_, _>>()?))
             }
             _ => Err(mismatch(path, &format!("an array of {}", elems.len()))),
         },
@@ -109,9 +99,8 @@ fn from_msgpack(
                 let mut out = BTreeMap::new();
                 for (k, v) in entries {
                     let key = key_str(k, path)?;
-                    path.push(format!("[{key:?}]"));
-                    let val = from_msgpack(e, v, path)?;
-                    path.pop();
+                    let val =
+                        decode_at(path, format!("[{key:?}]"), |path| from_msgpack(e, v, path))?;
                     out.insert(key, val);
                 }
                 Ok(Value::Map(out))
@@ -130,9 +119,7 @@ fn from_msgpack(
                             format!("unexpected attribute {key:?}"),
                         ));
                     };
-                    path.push(format!(".{key}"));
-                    let val = from_msgpack(t, v, path)?;
-                    path.pop();
+                    let val = decode_at(path, format!(".{key}"), |path| from_msgpack(t, v, path))?;
                     out.insert(key, val);
                 }
                 Ok(Value::Object(out))
