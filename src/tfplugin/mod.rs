@@ -1,9 +1,11 @@
 //! Terraform plugin protocol plumbing, with no knowledge of Zoom: go-plugin serving and
 //! AutoMTLS (`serve`, `tls`), the JSON-line logger Terraform reads (`logging`), values with
 //! unknowns and their wire codec (`value`), schemas (`schema`), diagnostics (`diag`), the
-//! traits a provider implements (`framework`) and the gRPC service that drives them
-//! (`server`). The generated tfplugin6 code stays private to this module.
+//! traits a provider implements (`framework`), the gRPC service that drives them
+//! (`server`) and the conversions between those types and tfplugin6 messages (`convert`).
+//! The generated tfplugin6 code stays private to this module.
 
+mod convert;
 pub mod diag;
 pub mod framework;
 pub mod logging;

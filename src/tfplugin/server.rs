@@ -12,10 +12,14 @@ use tokio::sync::Notify;
 use tonic::{Request, Response, Status, Streaming};
 use tracing::Instrument as _;
 
-use super::diag::{AttrPath, Diagnostic, Diagnostics, PathStep, Severity};
+use super::convert::{
+    capabilities, decode, diag_to_pb, diags_to_pb, encode, identity_schema_to_pb, identity_to_pb,
+    path_to_pb, schema_to_pb,
+};
+use super::diag::{Diagnostic, Diagnostics};
 use super::framework::{generated_config, initial_plan, DataSource, Provider, Resource};
 use super::proto::tfplugin6 as pb;
-use super::schema::{Attribute, Block, IdentitySchema, Nesting, Schema};
+use super::schema::{IdentitySchema, Schema};
 use super::value::{self, Type, Value};
 
 /// One resource or data source type, with its schema computed once.
@@ -28,14 +32,26 @@ struct Entry<T: ?Sized> {
     list: Option<(Schema, Type)>,
 }
 
+impl<T: ?Sized> Entry<T> {
+    /// Reads a value of this type Terraform sent; `what` names it if it can't be read.
+    fn decode(
+        &self,
+        dv: Option<&pb::DynamicValue>,
+        what: &str,
+    ) -> Result<Value, Vec<pb::Diagnostic>> {
+        decode(&self.ty, dv, what)
+    }
+
+    /// A value of this type on the wire.
+    fn encode(&self, v: &Value) -> Option<pb::DynamicValue> {
+        encode(&self.ty, v)
+    }
+}
+
 impl Entry<dyn Resource> {
     /// The identity of `state` on the wire, when the type has one and it is known.
     fn identity_data(&self, state: &Value) -> Option<pb::ResourceIdentityData> {
-        let (schema, ty) = self.identity.as_ref()?;
-        let identity = schema.identity_of(state)?;
-        Some(pb::ResourceIdentityData {
-            identity_data: encode(ty, &identity),
-        })
+        identity_to_pb(self.identity.as_ref(), state)
     }
 }
 
@@ -133,6 +149,18 @@ impl ProviderService {
             )),
         }
     }
+
+    /// Runs the hook `work` of a resource or data source type for `rpc`: in its tracing
+    /// span, and [cancellable](Self::cancellable).
+    async fn hook<F: Future>(
+        &self,
+        rpc: &'static str,
+        type_name: &str,
+        work: F,
+    ) -> Result<F::Output, Diagnostic> {
+        let span = tracing::debug_span!("rpc", tf_rpc = rpc, tf_resource_type = %type_name);
+        self.cancellable(work).instrument(span).await
+    }
 }
 
 impl ProviderService {
@@ -158,19 +186,17 @@ impl ProviderService {
             Err(d) => return fail(d),
         };
         let mut diags = Diagnostics::new();
-        let span =
-            tracing::debug_span!("rpc", tf_rpc = "ListResource", tf_resource_type = %req.type_name);
-        let found = match self
-            .cancellable(entry.imp.list(&config, &mut diags))
-            .instrument(span)
+        let found = self
+            .hook(
+                "ListResource",
+                &req.type_name,
+                entry.imp.list(&config, &mut diags),
+            )
             .await
-        {
-            Ok(f) => f,
-            Err(d) => {
+            .unwrap_or_else(|d| {
                 diags.push(d);
                 Vec::new()
-            }
-        };
+            });
         let mut events = Vec::new();
         if !diags.is_empty() {
             events.push(pb::list_resource::Event {
@@ -211,7 +237,7 @@ impl ProviderService {
                 identity: Some(identity),
                 display_name: item.display_name,
                 resource_object: if req.include_resource_object {
-                    encode(&entry.ty, &item.state)
+                    entry.encode(&item.state)
                 } else {
                     None
                 },
@@ -236,115 +262,6 @@ fn unsupported(what: &str) -> Vec<pb::Diagnostic> {
     ))]
 }
 
-// ---- conversions ---------------------------------------------------------------------
-
-fn diag_to_pb(d: &Diagnostic) -> pb::Diagnostic {
-    pb::Diagnostic {
-        severity: match d.severity {
-            Severity::Error => pb::diagnostic::Severity::Error as i32,
-            Severity::Warning => pb::diagnostic::Severity::Warning as i32,
-        },
-        summary: d.summary.clone(),
-        detail: d.detail.clone(),
-        attribute: d.attribute.as_ref().map(path_to_pb),
-    }
-}
-
-fn diags_to_pb(d: &Diagnostics) -> Vec<pb::Diagnostic> {
-    d.iter().map(diag_to_pb).collect()
-}
-
-fn path_to_pb(p: &AttrPath) -> pb::AttributePath {
-    use pb::attribute_path::step::Selector;
-    pb::AttributePath {
-        steps: p
-            .0
-            .iter()
-            .map(|s| pb::attribute_path::Step {
-                selector: Some(match s {
-                    PathStep::Attribute(a) => Selector::AttributeName(a.clone()),
-                    PathStep::Key(k) => Selector::ElementKeyString(k.clone()),
-                    PathStep::Index(i) => Selector::ElementKeyInt(*i),
-                }),
-            })
-            .collect(),
-    }
-}
-
-pub(crate) fn schema_to_pb(s: &Schema) -> pb::Schema {
-    pb::Schema {
-        version: s.version,
-        block: Some(block_to_pb(&s.block, s.version)),
-    }
-}
-
-fn block_to_pb(b: &Block, version: i64) -> pb::schema::Block {
-    pb::schema::Block {
-        version,
-        attributes: b.attributes.iter().map(attribute_to_pb).collect(),
-        block_types: b
-            .blocks
-            .iter()
-            .map(|nb| pb::schema::NestedBlock {
-                type_name: nb.type_name.clone(),
-                block: Some(block_to_pb(&nb.block, 0)),
-                nesting: match nb.nesting {
-                    Nesting::Single => pb::schema::nested_block::NestingMode::Single,
-                    Nesting::List => pb::schema::nested_block::NestingMode::List,
-                    Nesting::Set => pb::schema::nested_block::NestingMode::Set,
-                } as i32,
-                min_items: nb.min_items,
-                max_items: nb.max_items,
-            })
-            .collect(),
-        description: b.description.clone(),
-        description_kind: pb::StringKind::Markdown as i32,
-        deprecated: b.deprecated,
-    }
-}
-
-fn attribute_to_pb(a: &Attribute) -> pb::schema::Attribute {
-    pb::schema::Attribute {
-        name: a.name.clone(),
-        r#type: a.ty.to_json().to_string().into_bytes(),
-        nested_type: None,
-        description: a.description.clone(),
-        required: a.required,
-        optional: a.optional,
-        computed: a.computed,
-        sensitive: a.sensitive,
-        description_kind: pb::StringKind::Markdown as i32,
-        deprecated: a.deprecated,
-        write_only: false,
-    }
-}
-
-fn decode(
-    ty: &Type,
-    dv: Option<&pb::DynamicValue>,
-    what: &str,
-) -> Result<Value, Vec<pb::Diagnostic>> {
-    let Some(dv) = dv else {
-        return Ok(Value::Null);
-    };
-    value::decode(ty, &dv.msgpack, &dv.json).map_err(|e| {
-        vec![diag_to_pb(&Diagnostic::error(
-            format!("Could not decode the {what}"),
-            format!(
-                "The provider could not read the {what} Terraform sent ({e}). This is a bug in \
-                 the provider or a version mismatch; please report it."
-            ),
-        ))]
-    })
-}
-
-fn encode(ty: &Type, v: &Value) -> Option<pb::DynamicValue> {
-    Some(pb::DynamicValue {
-        msgpack: value::encode_msgpack(ty, v),
-        json: Vec::new(),
-    })
-}
-
 /// A state with unknowns would be rejected by Terraform with an unhelpful message; say
 /// plainly that it is the provider's fault.
 fn check_known(v: &Value, what: &str, diags: &mut Diagnostics) -> bool {
@@ -358,21 +275,89 @@ fn check_known(v: &Value, what: &str, diags: &mut Diagnostics) -> bool {
     false
 }
 
-macro_rules! try_diags {
-    ($e:expr, $resp:ident) => {
-        match $e {
-            Ok(v) => v,
-            Err(diagnostics) => {
+/// Responses that can answer with diagnostics alone, every other field left empty: how a
+/// handler answers when it stops early, and how an unsupported RPC answers.
+trait Diagnosed {
+    fn diagnosed(diagnostics: Vec<pb::Diagnostic>) -> Self;
+}
+
+macro_rules! diagnosed {
+    ($($rpc:ident),+ $(,)?) => {$(
+        impl Diagnosed for pb::$rpc::Response {
+            fn diagnosed(diagnostics: Vec<pb::Diagnostic>) -> Self {
                 // Some responses have nothing but diagnostics; others have more fields.
                 #[allow(clippy::needless_update)]
-                let response = pb::$resp::Response {
+                pb::$rpc::Response {
                     diagnostics,
                     ..Default::default()
-                };
-                return Ok(Response::new(response));
+                }
             }
         }
+    )+};
+}
+
+diagnosed!(
+    validate_provider_config,
+    validate_resource_config,
+    validate_data_resource_config,
+    upgrade_resource_state,
+    upgrade_resource_identity,
+    configure_provider,
+    read_resource,
+    plan_resource_change,
+    apply_resource_change,
+    import_resource_state,
+    read_data_source,
+    generate_resource_config,
+    // The unsupported ones.
+    move_resource_state,
+    validate_ephemeral_resource_config,
+    open_ephemeral_resource,
+    renew_ephemeral_resource,
+    close_ephemeral_resource,
+    validate_state_store,
+    configure_state_store,
+    write_state_bytes,
+    lock_state,
+    unlock_state,
+    get_states,
+    delete_state,
+    plan_action,
+    validate_action_config,
+);
+
+/// An answer with `diagnostics` alone.
+fn diagnosed<R: Diagnosed>(diagnostics: Vec<pb::Diagnostic>) -> Result<Response<R>, Status> {
+    Ok(Response::new(R::diagnosed(diagnostics)))
+}
+
+/// The value of `Ok`, or else answers the RPC with the diagnostics of `Err` alone.
+macro_rules! try_diags {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(diagnostics) => return diagnosed(diagnostics),
+        }
     };
+}
+
+/// The RPCs this provider does not implement. Each answers with an otherwise empty response
+/// carrying one "<what> is not supported" diagnostic. The expansion is what
+/// `#[tonic::async_trait]` makes of an `async fn`: that attribute has already run on the
+/// impl by the time this macro expands inside it.
+macro_rules! unsupported_rpcs {
+    ($($rpc:ident($request:ty) -> pb::$response:ident::Response: $what:literal;)+) => {$(
+        fn $rpc<'life0, 'async_trait>(
+            &'life0 self,
+            _: Request<$request>,
+        ) -> Pin<Box<dyn Future<Output = Result<Response<pb::$response::Response>, Status>> + Send + 'async_trait>>
+        where
+            'life0: 'async_trait,
+            Self: 'async_trait,
+        {
+            Box::pin(std::future::ready(diagnosed(unsupported($what))))
+        }
+    )+};
 }
 
 type BoxStream<T> = Pin<Box<dyn futures::Stream<Item = Result<T, Status>> + Send + 'static>>;
@@ -453,18 +438,13 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::validate_provider_config::Request>,
     ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
         let req = req.into_inner();
-        let config = try_diags!(
-            decode(
-                &self.provider_type,
-                req.config.as_ref(),
-                "provider configuration"
-            ),
-            validate_provider_config
-        );
+        let config = try_diags!(decode(
+            &self.provider_type,
+            req.config.as_ref(),
+            "provider configuration"
+        ));
         let diags = self.provider.validate(&config);
-        Ok(Response::new(pb::validate_provider_config::Response {
-            diagnostics: diags_to_pb(&diags),
-        }))
+        diagnosed(diags_to_pb(&diags))
     }
 
     async fn validate_resource_config(
@@ -472,15 +452,10 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::validate_resource_config::Request>,
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(self.resource(&req.type_name), validate_resource_config);
-        let config = try_diags!(
-            decode(&entry.ty, req.config.as_ref(), "resource configuration"),
-            validate_resource_config
-        );
+        let entry = try_diags!(self.resource(&req.type_name));
+        let config = try_diags!(entry.decode(req.config.as_ref(), "resource configuration"));
         let diags = entry.imp.validate(&config);
-        Ok(Response::new(pb::validate_resource_config::Response {
-            diagnostics: diags_to_pb(&diags),
-        }))
+        diagnosed(diags_to_pb(&diags))
     }
 
     async fn validate_data_resource_config(
@@ -488,18 +463,10 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::validate_data_resource_config::Request>,
     ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(
-            self.data_source(&req.type_name),
-            validate_data_resource_config
-        );
-        let config = try_diags!(
-            decode(&entry.ty, req.config.as_ref(), "data source configuration"),
-            validate_data_resource_config
-        );
+        let entry = try_diags!(self.data_source(&req.type_name));
+        let config = try_diags!(entry.decode(req.config.as_ref(), "data source configuration"));
         let diags = entry.imp.validate(&config);
-        Ok(Response::new(pb::validate_data_resource_config::Response {
-            diagnostics: diags_to_pb(&diags),
-        }))
+        diagnosed(diags_to_pb(&diags))
     }
 
     async fn upgrade_resource_state(
@@ -507,11 +474,11 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::upgrade_resource_state::Request>,
     ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(self.resource(&req.type_name), upgrade_resource_state);
+        let entry = try_diags!(self.resource(&req.type_name));
         let raw = req.raw_state.unwrap_or_default();
         if raw.json.is_empty() {
             return Ok(Response::new(pb::upgrade_resource_state::Response {
-                upgraded_state: encode(&entry.ty, &Value::Null),
+                upgraded_state: entry.encode(&Value::Null),
                 diagnostics: if raw.flatmap.is_empty() {
                     Vec::new()
                 } else {
@@ -521,22 +488,21 @@ impl pb::provider_server::Provider for ProviderService {
         }
         // Our schemas only ever grew attributes, so stored state decodes leniently against
         // the current schema: new attributes start null, retired ones are dropped.
-        let upgraded = value::decode_stored_json(&entry.ty, &raw.json);
-        Ok(Response::new(match upgraded {
-            Ok(v) => pb::upgrade_resource_state::Response {
-                upgraded_state: encode(&entry.ty, &v),
-                diagnostics: Vec::new(),
-            },
-            Err(e) => pb::upgrade_resource_state::Response {
-                upgraded_state: None,
-                diagnostics: vec![diag_to_pb(&Diagnostic::error(
+        let upgraded = match value::decode_stored_json(&entry.ty, &raw.json) {
+            Ok(v) => v,
+            Err(e) => {
+                return diagnosed(vec![diag_to_pb(&Diagnostic::error(
                     "Could not read stored state",
                     format!(
                         "The {} state stored at schema version {} could not be read: {e}.",
                         req.type_name, req.version
                     ),
-                ))],
-            },
+                ))])
+            }
+        };
+        Ok(Response::new(pb::upgrade_resource_state::Response {
+            upgraded_state: entry.encode(&upgraded),
+            diagnostics: Vec::new(),
         }))
     }
 
@@ -549,23 +515,7 @@ impl pb::provider_server::Provider for ProviderService {
             .iter()
             .filter_map(|(k, e)| {
                 let (s, _) = e.identity.as_ref()?;
-                Some((
-                    k.to_string(),
-                    pb::ResourceIdentitySchema {
-                        version: s.version,
-                        identity_attributes: s
-                            .attributes
-                            .iter()
-                            .map(|a| pb::resource_identity_schema::IdentityAttribute {
-                                name: a.name.clone(),
-                                r#type: a.ty.to_json().to_string().into_bytes(),
-                                required_for_import: a.required_for_import,
-                                optional_for_import: !a.required_for_import,
-                                description: a.description.clone(),
-                            })
-                            .collect(),
-                    },
-                ))
+                Some((k.to_string(), identity_schema_to_pb(s)))
             })
             .collect();
         Ok(Response::new(pb::get_resource_identity_schemas::Response {
@@ -579,34 +529,30 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::upgrade_resource_identity::Request>,
     ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(self.resource(&req.type_name), upgrade_resource_identity);
+        let entry = try_diags!(self.resource(&req.type_name));
         let Some((_, ty)) = entry.identity.as_ref() else {
-            return Ok(Response::new(pb::upgrade_resource_identity::Response {
-                upgraded_identity: None,
-                diagnostics: unsupported(&format!("Identity for {}", req.type_name)),
-            }));
+            return diagnosed(unsupported(&format!("Identity for {}", req.type_name)));
         };
         // Identity schemas are at version 0 and only ever grow: read the stored JSON
         // leniently against the current schema.
         let raw = req.raw_identity.unwrap_or_default();
-        let upgraded = value::decode_stored_json(ty, &raw.json);
-        Ok(Response::new(match upgraded {
-            Ok(v) => pb::upgrade_resource_identity::Response {
-                upgraded_identity: Some(pb::ResourceIdentityData {
-                    identity_data: encode(ty, &v),
-                }),
-                diagnostics: Vec::new(),
-            },
-            Err(e) => pb::upgrade_resource_identity::Response {
-                upgraded_identity: None,
-                diagnostics: vec![diag_to_pb(&Diagnostic::error(
+        let upgraded = match value::decode_stored_json(ty, &raw.json) {
+            Ok(v) => v,
+            Err(e) => {
+                return diagnosed(vec![diag_to_pb(&Diagnostic::error(
                     "Could not read stored identity",
                     format!(
                         "The stored identity of this {} could not be read: {e}.",
                         req.type_name
                     ),
-                ))],
-            },
+                ))])
+            }
+        };
+        Ok(Response::new(pb::upgrade_resource_identity::Response {
+            upgraded_identity: Some(pb::ResourceIdentityData {
+                identity_data: encode(ty, &upgraded),
+            }),
+            diagnostics: Vec::new(),
         }))
     }
 
@@ -615,22 +561,17 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::configure_provider::Request>,
     ) -> Result<Response<pb::configure_provider::Response>, Status> {
         let req = req.into_inner();
-        let config = try_diags!(
-            decode(
-                &self.provider_type,
-                req.config.as_ref(),
-                "provider configuration"
-            ),
-            configure_provider
-        );
+        let config = try_diags!(decode(
+            &self.provider_type,
+            req.config.as_ref(),
+            "provider configuration"
+        ));
         let diags = self
             .provider
             .configure(&config, &req.terraform_version)
             .instrument(tracing::debug_span!("rpc", tf_rpc = "ConfigureProvider"))
             .await;
-        Ok(Response::new(pb::configure_provider::Response {
-            diagnostics: diags_to_pb(&diags),
-        }))
+        diagnosed(diags_to_pb(&diags))
     }
 
     async fn read_resource(
@@ -638,25 +579,20 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::read_resource::Request>,
     ) -> Result<Response<pb::read_resource::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(self.resource(&req.type_name), read_resource);
-        let state = try_diags!(
-            decode(&entry.ty, req.current_state.as_ref(), "current state"),
-            read_resource
-        );
+        let entry = try_diags!(self.resource(&req.type_name));
+        let state = try_diags!(entry.decode(req.current_state.as_ref(), "current state"));
         let mut diags = Diagnostics::new();
-        let span =
-            tracing::debug_span!("rpc", tf_rpc = "ReadResource", tf_resource_type = %req.type_name);
-        let fresh = match self
-            .cancellable(entry.imp.read(&state, &mut diags))
-            .instrument(span)
+        let fresh = self
+            .hook(
+                "ReadResource",
+                &req.type_name,
+                entry.imp.read(&state, &mut diags),
+            )
             .await
-        {
-            Ok(v) => v,
-            Err(d) => {
+            .unwrap_or_else(|d| {
                 diags.push(d);
                 Some(state.clone())
-            }
-        };
+            });
         // On failure keep what we had: Terraform must not forget an object it can't see.
         let new_state = if diags.has_errors() {
             state
@@ -664,14 +600,11 @@ impl pb::provider_server::Provider for ProviderService {
             fresh.unwrap_or(Value::Null)
         };
         if !check_known(&new_state, "refreshed state", &mut diags) {
-            return Ok(Response::new(pb::read_resource::Response {
-                diagnostics: diags_to_pb(&diags),
-                ..Default::default()
-            }));
+            return diagnosed(diags_to_pb(&diags));
         }
         Ok(Response::new(pb::read_resource::Response {
             new_identity: entry.identity_data(&new_state),
-            new_state: encode(&entry.ty, &new_state),
+            new_state: entry.encode(&new_state),
             diagnostics: diags_to_pb(&diags),
             private: req.private,
             ..Default::default()
@@ -683,35 +616,25 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::plan_resource_change::Request>,
     ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(self.resource(&req.type_name), plan_resource_change);
-        let prior = try_diags!(
-            decode(&entry.ty, req.prior_state.as_ref(), "prior state"),
-            plan_resource_change
-        );
-        let config = try_diags!(
-            decode(&entry.ty, req.config.as_ref(), "configuration"),
-            plan_resource_change
-        );
-        let proposed = try_diags!(
-            decode(
-                &entry.ty,
-                req.proposed_new_state.as_ref(),
-                "proposed new state"
-            ),
-            plan_resource_change
-        );
+        let entry = try_diags!(self.resource(&req.type_name));
+        let prior = try_diags!(entry.decode(req.prior_state.as_ref(), "prior state"));
+        let config = try_diags!(entry.decode(req.config.as_ref(), "configuration"));
+        let proposed =
+            try_diags!(entry.decode(req.proposed_new_state.as_ref(), "proposed new state"));
         let mut plan = initial_plan(&entry.schema, prior, config, proposed);
-        let span = tracing::debug_span!("rpc", tf_rpc = "PlanResourceChange", tf_resource_type = %req.type_name);
         if let Err(d) = self
-            .cancellable(entry.imp.plan(&mut plan))
-            .instrument(span)
+            .hook(
+                "PlanResourceChange",
+                &req.type_name,
+                entry.imp.plan(&mut plan),
+            )
             .await
         {
             plan.diagnostics.push(d);
         }
         Ok(Response::new(pb::plan_resource_change::Response {
             planned_identity: entry.identity_data(&plan.planned),
-            planned_state: encode(&entry.ty, &plan.planned),
+            planned_state: entry.encode(&plan.planned),
             requires_replace: plan.requires_replace.iter().map(path_to_pb).collect(),
             planned_private: req.prior_private,
             diagnostics: diags_to_pb(&plan.diagnostics),
@@ -724,19 +647,10 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::apply_resource_change::Request>,
     ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(self.resource(&req.type_name), apply_resource_change);
-        let prior = try_diags!(
-            decode(&entry.ty, req.prior_state.as_ref(), "prior state"),
-            apply_resource_change
-        );
-        let planned = try_diags!(
-            decode(&entry.ty, req.planned_state.as_ref(), "planned state"),
-            apply_resource_change
-        );
-        let config = try_diags!(
-            decode(&entry.ty, req.config.as_ref(), "configuration"),
-            apply_resource_change
-        );
+        let entry = try_diags!(self.resource(&req.type_name));
+        let prior = try_diags!(entry.decode(req.prior_state.as_ref(), "prior state"));
+        let planned = try_diags!(entry.decode(req.planned_state.as_ref(), "planned state"));
+        let config = try_diags!(entry.decode(req.config.as_ref(), "configuration"));
         let mut diags = Diagnostics::new();
         let imp = &entry.imp;
         let (rpc_kind, work): (&str, Pin<Box<dyn Future<Output = Value> + Send + '_>>) =
@@ -774,24 +688,24 @@ impl pb::provider_server::Provider for ProviderService {
                 )
             };
         let span = tracing::debug_span!("rpc", tf_rpc = "ApplyResourceChange", tf_resource_type = %req.type_name, action = rpc_kind);
-        let result = self.cancellable(work).instrument(span).await;
-        let new_state = match result {
-            Ok(v) => v,
-            Err(d) => {
+        let new_state = self
+            .cancellable(work)
+            .instrument(span)
+            .await
+            .unwrap_or_else(|d| {
                 diags.push(d);
                 prior.clone()
-            }
-        };
+            });
         if !check_known(&new_state, "new state", &mut diags) {
             return Ok(Response::new(pb::apply_resource_change::Response {
-                new_state: encode(&entry.ty, &prior),
+                new_state: entry.encode(&prior),
                 diagnostics: diags_to_pb(&diags),
                 ..Default::default()
             }));
         }
         Ok(Response::new(pb::apply_resource_change::Response {
             new_identity: entry.identity_data(&new_state),
-            new_state: encode(&entry.ty, &new_state),
+            new_state: entry.encode(&new_state),
             private: req.planned_private,
             diagnostics: diags_to_pb(&diags),
             ..Default::default()
@@ -803,57 +717,42 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::import_resource_state::Request>,
     ) -> Result<Response<pb::import_resource_state::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(self.resource(&req.type_name), import_resource_state);
+        let entry = try_diags!(self.resource(&req.type_name));
         let mut import_id = req.id.clone();
         if import_id.is_empty() {
             if let Some(identity) = &req.identity {
-                let decoded = entry
-                    .identity
-                    .as_ref()
-                    .map(|(_, ty)| decode(ty, identity.identity_data.as_ref(), "identity"));
-                let id = match decoded {
-                    Some(Ok(v)) => entry.imp.import_id_from_identity(&v),
-                    Some(Err(diagnostics)) => {
-                        return Ok(Response::new(pb::import_resource_state::Response {
-                            diagnostics,
-                            ..Default::default()
-                        }))
+                let id = match &entry.identity {
+                    Some((_, ty)) => {
+                        let v = try_diags!(decode(ty, identity.identity_data.as_ref(), "identity"));
+                        entry.imp.import_id_from_identity(&v)
                     }
                     None => None,
                 };
-                match id {
-                    Some(id) => import_id = id,
-                    None => {
-                        return Ok(Response::new(pb::import_resource_state::Response {
-                            diagnostics: unsupported(&format!(
-                                "Import by identity for {}",
-                                req.type_name
-                            )),
-                            ..Default::default()
-                        }))
-                    }
-                }
+                let Some(id) = id else {
+                    let what = format!("Import by identity for {}", req.type_name);
+                    return diagnosed(unsupported(&what));
+                };
+                import_id = id;
             }
         }
         let mut diags = Diagnostics::new();
-        let span = tracing::debug_span!("rpc", tf_rpc = "ImportResourceState", tf_resource_type = %req.type_name);
-        let state = match self
-            .cancellable(entry.imp.import(&import_id, &mut diags))
-            .instrument(span)
+        let state = self
+            .hook(
+                "ImportResourceState",
+                &req.type_name,
+                entry.imp.import(&import_id, &mut diags),
+            )
             .await
-        {
-            Ok(s) => s,
-            Err(d) => {
+            .unwrap_or_else(|d| {
                 diags.push(d);
                 None
-            }
-        };
+            });
         let imported_resources = match state {
             Some(s) if !diags.has_errors() && check_known(&s, "imported state", &mut diags) => {
                 vec![pb::import_resource_state::ImportedResource {
                     type_name: req.type_name.clone(),
                     identity: entry.identity_data(&s),
-                    state: encode(&entry.ty, &s),
+                    state: entry.encode(&s),
                     ..Default::default()
                 }]
             }
@@ -866,50 +765,33 @@ impl pb::provider_server::Provider for ProviderService {
         }))
     }
 
-    async fn move_resource_state(
-        &self,
-        _: Request<pb::move_resource_state::Request>,
-    ) -> Result<Response<pb::move_resource_state::Response>, Status> {
-        Ok(Response::new(pb::move_resource_state::Response {
-            diagnostics: unsupported("Moving state between resource types"),
-            ..Default::default()
-        }))
-    }
-
     async fn read_data_source(
         &self,
         req: Request<pb::read_data_source::Request>,
     ) -> Result<Response<pb::read_data_source::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(self.data_source(&req.type_name), read_data_source);
-        let config = try_diags!(
-            decode(&entry.ty, req.config.as_ref(), "data source configuration"),
-            read_data_source
-        );
+        let entry = try_diags!(self.data_source(&req.type_name));
+        let config = try_diags!(entry.decode(req.config.as_ref(), "data source configuration"));
         // Values unknown when Terraform validated the configuration are known now: judge
         // them again before the data source reads anything.
         let mut diags = entry.imp.validate(&config);
         if diags.has_errors() {
-            return Ok(Response::new(pb::read_data_source::Response {
-                diagnostics: diags_to_pb(&diags),
-                ..Default::default()
-            }));
+            return diagnosed(diags_to_pb(&diags));
         }
-        let span = tracing::debug_span!("rpc", tf_rpc = "ReadDataSource", tf_resource_type = %req.type_name);
-        let state = match self
-            .cancellable(entry.imp.read(&config, &mut diags))
-            .instrument(span)
+        let state = self
+            .hook(
+                "ReadDataSource",
+                &req.type_name,
+                entry.imp.read(&config, &mut diags),
+            )
             .await
-        {
-            Ok(s) => s,
-            Err(d) => {
+            .unwrap_or_else(|d| {
                 diags.push(d);
                 None
-            }
-        };
+            });
         let state = match state {
             Some(s) if !diags.has_errors() && check_known(&s, "data source result", &mut diags) => {
-                encode(&entry.ty, &s)
+                entry.encode(&s)
             }
             _ => None,
         };
@@ -925,11 +807,8 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::generate_resource_config::Request>,
     ) -> Result<Response<pb::generate_resource_config::Response>, Status> {
         let req = req.into_inner();
-        let entry = try_diags!(self.resource(&req.type_name), generate_resource_config);
-        let state = try_diags!(
-            decode(&entry.ty, req.state.as_ref(), "state"),
-            generate_resource_config
-        );
+        let entry = try_diags!(self.resource(&req.type_name));
+        let state = try_diags!(entry.decode(req.state.as_ref(), "state"));
         let mut diags = Diagnostics::new();
         if state.is_null() {
             diags.push(Diagnostic::error(
@@ -947,52 +826,12 @@ impl pb::provider_server::Provider for ProviderService {
         } else {
             let config = generated_config(&entry.schema, entry.imp.as_ref(), &state);
             check_known(&config, "generated configuration", &mut diags)
-                .then(|| encode(&entry.ty, &config))
+                .then(|| entry.encode(&config))
                 .flatten()
         };
         Ok(Response::new(pb::generate_resource_config::Response {
             config,
             diagnostics: diags_to_pb(&diags),
-        }))
-    }
-
-    async fn validate_ephemeral_resource_config(
-        &self,
-        _: Request<pb::validate_ephemeral_resource_config::Request>,
-    ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
-        Ok(Response::new(
-            pb::validate_ephemeral_resource_config::Response {
-                diagnostics: unsupported("Ephemeral resources"),
-            },
-        ))
-    }
-
-    async fn open_ephemeral_resource(
-        &self,
-        _: Request<pb::open_ephemeral_resource::Request>,
-    ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
-        Ok(Response::new(pb::open_ephemeral_resource::Response {
-            diagnostics: unsupported("Ephemeral resources"),
-            ..Default::default()
-        }))
-    }
-
-    async fn renew_ephemeral_resource(
-        &self,
-        _: Request<pb::renew_ephemeral_resource::Request>,
-    ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
-        Ok(Response::new(pb::renew_ephemeral_resource::Response {
-            diagnostics: unsupported("Ephemeral resources"),
-            ..Default::default()
-        }))
-    }
-
-    async fn close_ephemeral_resource(
-        &self,
-        _: Request<pb::close_ephemeral_resource::Request>,
-    ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
-        Ok(Response::new(pb::close_ephemeral_resource::Response {
-            diagnostics: unsupported("Ephemeral resources"),
         }))
     }
 
@@ -1052,25 +891,6 @@ impl pb::provider_server::Provider for ProviderService {
         }))
     }
 
-    async fn validate_state_store_config(
-        &self,
-        _: Request<pb::validate_state_store::Request>,
-    ) -> Result<Response<pb::validate_state_store::Response>, Status> {
-        Ok(Response::new(pb::validate_state_store::Response {
-            diagnostics: unsupported("State storage"),
-        }))
-    }
-
-    async fn configure_state_store(
-        &self,
-        _: Request<pb::configure_state_store::Request>,
-    ) -> Result<Response<pb::configure_state_store::Response>, Status> {
-        Ok(Response::new(pb::configure_state_store::Response {
-            diagnostics: unsupported("State storage"),
-            capabilities: None,
-        }))
-    }
-
     type ReadStateBytesStream = BoxStream<pb::read_state_bytes::Response>;
 
     async fn read_state_bytes(
@@ -1082,63 +902,6 @@ impl pb::provider_server::Provider for ProviderService {
             ..Default::default()
         };
         Ok(Response::new(Box::pin(futures::stream::iter([Ok(chunk)]))))
-    }
-
-    async fn write_state_bytes(
-        &self,
-        _: Request<Streaming<pb::write_state_bytes::RequestChunk>>,
-    ) -> Result<Response<pb::write_state_bytes::Response>, Status> {
-        Ok(Response::new(pb::write_state_bytes::Response {
-            diagnostics: unsupported("State storage"),
-        }))
-    }
-
-    async fn lock_state(
-        &self,
-        _: Request<pb::lock_state::Request>,
-    ) -> Result<Response<pb::lock_state::Response>, Status> {
-        Ok(Response::new(pb::lock_state::Response {
-            lock_id: String::new(),
-            diagnostics: unsupported("State storage"),
-        }))
-    }
-
-    async fn unlock_state(
-        &self,
-        _: Request<pb::unlock_state::Request>,
-    ) -> Result<Response<pb::unlock_state::Response>, Status> {
-        Ok(Response::new(pb::unlock_state::Response {
-            diagnostics: unsupported("State storage"),
-        }))
-    }
-
-    async fn get_states(
-        &self,
-        _: Request<pb::get_states::Request>,
-    ) -> Result<Response<pb::get_states::Response>, Status> {
-        Ok(Response::new(pb::get_states::Response {
-            state_id: Vec::new(),
-            diagnostics: unsupported("State storage"),
-        }))
-    }
-
-    async fn delete_state(
-        &self,
-        _: Request<pb::delete_state::Request>,
-    ) -> Result<Response<pb::delete_state::Response>, Status> {
-        Ok(Response::new(pb::delete_state::Response {
-            diagnostics: unsupported("State storage"),
-        }))
-    }
-
-    async fn plan_action(
-        &self,
-        _: Request<pb::plan_action::Request>,
-    ) -> Result<Response<pb::plan_action::Response>, Status> {
-        Ok(Response::new(pb::plan_action::Response {
-            diagnostics: unsupported("Actions"),
-            deferred: None,
-        }))
     }
 
     type InvokeActionStream = BoxStream<pb::invoke_action::Event>;
@@ -1157,15 +920,6 @@ impl pb::provider_server::Provider for ProviderService {
         Ok(Response::new(Box::pin(futures::stream::iter([Ok(done)]))))
     }
 
-    async fn validate_action_config(
-        &self,
-        _: Request<pb::validate_action_config::Request>,
-    ) -> Result<Response<pb::validate_action_config::Response>, Status> {
-        Ok(Response::new(pb::validate_action_config::Response {
-            diagnostics: unsupported("Actions"),
-        }))
-    }
-
     async fn stop_provider(
         &self,
         _: Request<pb::stop_provider::Request>,
@@ -1176,18 +930,31 @@ impl pb::provider_server::Provider for ProviderService {
             error: String::new(),
         }))
     }
-}
 
-fn capabilities() -> pb::ServerCapabilities {
-    pb::ServerCapabilities {
-        // Destroy plans come to us too, so resources can explain at plan time what
-        // destroying them means.
-        plan_destroy: true,
-        get_provider_schema_optional: false,
-        move_resource_state: false,
-        // Terraform 1.14+ asks for the configuration it writes with -generate-config-out;
-        // older versions don't read this field and never call it.
-        generate_resource_config: true,
+    unsupported_rpcs! {
+        move_resource_state(pb::move_resource_state::Request)
+            -> pb::move_resource_state::Response: "Moving state between resource types";
+        validate_ephemeral_resource_config(pb::validate_ephemeral_resource_config::Request)
+            -> pb::validate_ephemeral_resource_config::Response: "Ephemeral resources";
+        open_ephemeral_resource(pb::open_ephemeral_resource::Request)
+            -> pb::open_ephemeral_resource::Response: "Ephemeral resources";
+        renew_ephemeral_resource(pb::renew_ephemeral_resource::Request)
+            -> pb::renew_ephemeral_resource::Response: "Ephemeral resources";
+        close_ephemeral_resource(pb::close_ephemeral_resource::Request)
+            -> pb::close_ephemeral_resource::Response: "Ephemeral resources";
+        validate_state_store_config(pb::validate_state_store::Request)
+            -> pb::validate_state_store::Response: "State storage";
+        configure_state_store(pb::configure_state_store::Request)
+            -> pb::configure_state_store::Response: "State storage";
+        write_state_bytes(Streaming<pb::write_state_bytes::RequestChunk>)
+            -> pb::write_state_bytes::Response: "State storage";
+        lock_state(pb::lock_state::Request) -> pb::lock_state::Response: "State storage";
+        unlock_state(pb::unlock_state::Request) -> pb::unlock_state::Response: "State storage";
+        get_states(pb::get_states::Request) -> pb::get_states::Response: "State storage";
+        delete_state(pb::delete_state::Request) -> pb::delete_state::Response: "State storage";
+        plan_action(pb::plan_action::Request) -> pb::plan_action::Response: "Actions";
+        validate_action_config(pb::validate_action_config::Request)
+            -> pb::validate_action_config::Response: "Actions";
     }
 }
 
@@ -1195,7 +962,9 @@ fn capabilities() -> pb::ServerCapabilities {
 mod tests {
     use super::*;
     use crate::tfplugin::framework::Plan;
+    use crate::tfplugin::schema::{Attribute, Block};
     use async_trait::async_trait;
+    use futures::StreamExt as _;
     use pb::provider_server::Provider as _;
 
     /// A resource whose create never finishes, and a provider serving it.
@@ -1342,20 +1111,99 @@ mod tests {
     }
 
     #[tokio::test]
+    // Some responses have nothing but diagnostics; others have more fields.
+    #[allow(clippy::needless_update)]
     async fn unsupported_rpcs_answer_with_a_diagnostic() {
         let svc = service();
-        let r = svc
-            .validate_ephemeral_resource_config(Request::new(Default::default()))
+        // Each unsupported RPC answers an otherwise empty response with exactly the one
+        // "... is not supported" diagnostic naming the feature.
+        macro_rules! check {
+            ($($rpc:ident($request:expr) -> $response:ident: $what:literal;)+) => {$(
+                let r = svc
+                    .$rpc(Request::new($request))
+                    .await
+                    .unwrap()
+                    .into_inner();
+                assert_eq!(
+                    r,
+                    pb::$response::Response {
+                        diagnostics: unsupported($what),
+                        ..Default::default()
+                    },
+                    stringify!($rpc)
+                );
+                assert_eq!(
+                    r.diagnostics[0].summary,
+                    concat!($what, " is not supported"),
+                    stringify!($rpc)
+                );
+            )+};
+        }
+        let chunks = tonic::Streaming::new_request(
+            tonic::codec::Codec::decoder(&mut tonic_prost::ProstCodec::<
+                (),
+                pb::write_state_bytes::RequestChunk,
+            >::default()),
+            tonic::body::Body::default(),
+            None,
+            None,
+        );
+        check! {
+            move_resource_state(Default::default())
+                -> move_resource_state: "Moving state between resource types";
+            validate_ephemeral_resource_config(Default::default())
+                -> validate_ephemeral_resource_config: "Ephemeral resources";
+            open_ephemeral_resource(Default::default())
+                -> open_ephemeral_resource: "Ephemeral resources";
+            renew_ephemeral_resource(Default::default())
+                -> renew_ephemeral_resource: "Ephemeral resources";
+            close_ephemeral_resource(Default::default())
+                -> close_ephemeral_resource: "Ephemeral resources";
+            validate_state_store_config(Default::default())
+                -> validate_state_store: "State storage";
+            configure_state_store(Default::default())
+                -> configure_state_store: "State storage";
+            write_state_bytes(chunks) -> write_state_bytes: "State storage";
+            lock_state(Default::default()) -> lock_state: "State storage";
+            unlock_state(Default::default()) -> unlock_state: "State storage";
+            get_states(Default::default()) -> get_states: "State storage";
+            delete_state(Default::default()) -> delete_state: "State storage";
+            plan_action(Default::default()) -> plan_action: "Actions";
+            validate_action_config(Default::default()) -> validate_action_config: "Actions";
+        }
+
+        // The streamed ones say the same in their one message.
+        let mut chunks = svc
+            .read_state_bytes(Request::new(Default::default()))
             .await
             .unwrap()
             .into_inner();
-        assert!(r.diagnostics[0].summary.contains("not supported"));
-        let r = svc
-            .move_resource_state(Request::new(Default::default()))
+        let chunk = chunks.next().await.unwrap().unwrap();
+        assert_eq!(chunk.diagnostics, unsupported("State storage"));
+        assert!(chunks.next().await.is_none());
+        let mut events = svc
+            .invoke_action(Request::new(Default::default()))
             .await
             .unwrap()
             .into_inner();
-        assert!(r.diagnostics[0].summary.contains("not supported"));
+        let event = events.next().await.unwrap().unwrap();
+        assert_eq!(
+            event.r#type,
+            Some(pb::invoke_action::event::Type::Completed(
+                pb::invoke_action::event::Completed {
+                    diagnostics: unsupported("Actions"),
+                }
+            ))
+        );
+        assert!(events.next().await.is_none());
+
+        // No functions: the list is empty and a call says there is no such function.
+        let r = svc
+            .get_functions(Request::new(Default::default()))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(r, Default::default());
         let r = svc
             .call_function(Request::new(pb::call_function::Request {
                 name: "nope".into(),
