@@ -28,7 +28,7 @@ mod stats;
 pub use batch::AssignBatcher;
 pub use client::{ZoomClient, MAX_MEMBERS_PER_ASSIGN, MEMBERS_PAGE_SIZE};
 pub use config::{
-    Auth, ClientConfig, RateLimits, Secret, DEFAULT_API_URL, DEFAULT_TOKEN_URL,
+    Auth, ClientConfig, RateLimits, RatePlan, Secret, DEFAULT_API_URL, DEFAULT_TOKEN_URL,
     DEFAULT_WINDOW_MARGIN, GOV_API_URL, GOV_TOKEN_URL,
 };
 pub use endpoints::{
