@@ -24,6 +24,7 @@ mod model;
 mod retry;
 mod roots;
 mod stats;
+mod transport;
 
 pub use batch::AssignBatcher;
 pub use client::{ZoomClient, MAX_MEMBERS_PER_ASSIGN, MEMBERS_PAGE_SIZE};
