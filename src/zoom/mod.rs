@@ -35,7 +35,9 @@ pub use config::{
 pub use endpoints::{
     classic_scopes, endpoint, endpoint_for, granular_scopes, ApiEndpoint, ENDPOINTS,
 };
-pub use error::{parse_scopes, Error, ErrorKind, Missing};
+#[cfg(test)]
+pub(crate) use error::{from_answer, AnswerMeta, AuthMode, Endpoint};
+pub use error::{parse_scopes, Error, ErrorKind, Missing, Server};
 pub use limiter::Category;
 pub use model::{AssignResult, CreateRole, Member, MemberRef, Role, UpdateRole, User};
 pub use retry::{parse_retry_after, Backoff};
