@@ -1214,7 +1214,9 @@ fn string_literals_of(file: &str, function: &str) -> Vec<String> {
 #[test]
 fn error_advice_names_only_settings_that_exist() {
     let names = names_in_schemas();
-    let advice = string_literals_of("src/zoom/error.rs", "default_advice");
+    // The provider's diagnostics say what to do in Terraform; the client advises in its own
+    // terms (src/zoom/error.rs, checked there for the absence of the provider's words).
+    let advice = string_literals_of("src/provider/errors.rs", "terraform_advice");
     assert!(advice.len() > 5, "found the advice strings: {advice:?}");
     let bad: Vec<String> = advice
         .iter()
@@ -1224,7 +1226,7 @@ fn error_advice_names_only_settings_that_exist() {
         .collect();
     assert!(
         bad.is_empty(),
-        "src/zoom/error.rs advises settings the provider doesn't have: {bad:?}"
+        "src/provider/errors.rs advises settings the provider doesn't have: {bad:?}"
     );
 }
 

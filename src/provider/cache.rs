@@ -310,7 +310,7 @@ impl ZoomCache {
             .get_me()
             .await
             .map(Arc::new)
-            .map_err(|e| e.to_string());
+            .map_err(|e| super::errors::explain(&e));
         *guard = Some(me.clone());
         me
     }

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use crate::tfplugin::{Attribute, Block, Diagnostic, Diagnostics, Schema, Severity, Value};
+use crate::zoom::{Auth, ClientConfig, RatePlan, Secret};
 
 pub use crate::zoom::{DEFAULT_API_URL, DEFAULT_TOKEN_URL, GOV_API_URL, GOV_TOKEN_URL};
 
@@ -137,64 +138,12 @@ pub fn schema() -> Schema {
     )
 }
 
-/// Credentials, resolved.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Credentials {
-    ClientCredentials {
-        account_id: String,
-        client_id: String,
-        client_secret: String,
-    },
-    AccessToken(String),
-}
-
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Credentials::ClientCredentials {
-                account_id,
-                client_id,
-                ..
-            } => f
-                .debug_struct("ClientCredentials")
-                .field("account_id", account_id)
-                .field("client_id", client_id)
-                .field("client_secret", &"***")
-                .finish(),
-            Credentials::AccessToken(_) => f.write_str("AccessToken(***)"),
-        }
-    }
-}
-
-/// Rate-limit plans, per second: (Light, Medium).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RatePlan {
-    Free,
-    Pro,
-    Business,
-}
-
-impl RatePlan {
-    pub fn per_second(self) -> (u32, u32) {
-        match self {
-            RatePlan::Free => (4, 2),
-            RatePlan::Pro => (30, 20),
-            RatePlan::Business => (80, 60),
-        }
-    }
-}
-
-/// Everything the provider needs to build its Zoom client.
-#[derive(Clone, Debug, PartialEq)]
+/// Everything the provider needs: the Zoom client's configuration, resolved from the block
+/// and the environment onto the client's own defaults, and the provider's own switches.
+#[derive(Clone, Debug)]
 pub struct Settings {
-    pub credentials: Credentials,
-    pub api_url: url::Url,
-    pub token_url: url::Url,
-    pub request_timeout: Duration,
-    pub retry_timeout: Duration,
-    pub max_attempts: u32,
-    pub rate_light: u32,
-    pub rate_medium: u32,
+    /// What the Zoom client is built with (credentials, URLs, timeouts, rate limits).
+    pub client: ClientConfig,
     /// Plans may lock the app out of role management (see `lockout`).
     pub allow_lockout: bool,
 }
@@ -344,16 +293,13 @@ fn api_url_warnings(url: &url::Url) -> Diagnostics {
 }
 
 fn parse_plan(s: &str) -> Result<RatePlan, Diagnostic> {
-    match s.to_ascii_lowercase().as_str() {
-        "free" | "basic" => Ok(RatePlan::Free),
-        "pro" => Ok(RatePlan::Pro),
-        "business" | "business+" | "enterprise" => Ok(RatePlan::Business),
-        _ => Err(Diagnostic::error(
+    RatePlan::from_name(s).ok_or_else(|| {
+        Diagnostic::error(
             "Invalid rate_limit_plan",
             format!("rate_limit_plan {s:?} is not one of \"free\", \"pro\" or \"business\"."),
         )
-        .at_attr("rate_limit_plan")),
-    }
+        .at_attr("rate_limit_plan")
+    })
 }
 
 /// Resolves the block against the environment (`env` looks a variable up).
@@ -402,8 +348,9 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Resolve
         && (from_config("access_token")
             || !config_has_creds
                 && (account_id.is_none() || client_id.is_none() || client_secret.is_none()));
+    // The client credentials, checked complete once; None means the access token.
     let credentials = if use_token {
-        Credentials::AccessToken(access_token.unwrap_or_default())
+        None
     } else {
         let missing: Vec<(&str, &str)> = [
             ("account_id", &account_id),
@@ -439,14 +386,12 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Resolve
                 .at_attr(name),
             );
         }
-        if !missing.is_empty() {
+        let (Some(account_id), Some(client_id), Some(client_secret)) =
+            (account_id, client_id, client_secret)
+        else {
             return (Resolved::Invalid, diags);
-        }
-        Credentials::ClientCredentials {
-            account_id: account_id.unwrap_or_default(),
-            client_id: client_id.unwrap_or_default(),
-            client_secret: client_secret.unwrap_or_default(),
-        }
+        };
+        Some((account_id, client_id, Secret::new(client_secret)))
     };
 
     let gov = match config.attr(GOV_SETTING).as_bool() {
@@ -504,17 +449,37 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Resolve
         .as_str()
         .and_then(|s| parse_plan(s).ok())
         .unwrap_or(RatePlan::Pro);
-    let (light, medium) = plan.per_second();
     let number = |name: &str| config.attr(name).as_number().map(|n| n.as_f64());
+    let per_second = |name: &str| number(name).map(|n| n.ceil().max(1.0) as u32);
+    let auth = match credentials {
+        None => Auth::AccessToken(Secret::new(access_token.unwrap_or_default())),
+        Some((account_id, client_id, client_secret)) => Auth::ClientCredentials {
+            account_id,
+            client_id,
+            client_secret,
+            token_url,
+        },
+    };
+    let mut client = ClientConfig::new(auth);
+    client.api_url = api_url;
+    if let Some(n) = number("request_timeout") {
+        client.request_timeout = Duration::from_secs_f64(n);
+    }
+    if let Some(n) = number("retry_timeout") {
+        client.retry_budget = Duration::from_secs_f64(n);
+    }
+    if let Some(n) = number("max_attempts") {
+        client.max_attempts = n.round().max(1.0) as u32;
+    }
+    client.rate_limits = plan.limits();
+    if let Some(n) = per_second("rate_limit_light") {
+        client.rate_limits.light_per_second = n;
+    }
+    if let Some(n) = per_second("rate_limit_medium") {
+        client.rate_limits.medium_per_second = n;
+    }
     let settings = Settings {
-        credentials,
-        api_url,
-        token_url,
-        request_timeout: Duration::from_secs_f64(number("request_timeout").unwrap_or(30.0)),
-        retry_timeout: Duration::from_secs_f64(number("retry_timeout").unwrap_or(120.0)),
-        max_attempts: number("max_attempts").map_or(8, |n| n.round().max(1.0) as u32),
-        rate_light: number("rate_limit_light").map_or(light, |n| n.ceil().max(1.0) as u32),
-        rate_medium: number("rate_limit_medium").map_or(medium, |n| n.ceil().max(1.0) as u32),
+        client,
         allow_lockout: config.attr("allow_lockout").as_bool().unwrap_or(false),
     };
     (Resolved::Ready(Box::new(settings)), diags)
@@ -554,6 +519,30 @@ mod tests {
         }
     }
 
+    /// The credentials as plain strings: (account_id, client_id, secret) or the token.
+    fn credentials(s: &Settings) -> Result<(String, String, String), String> {
+        match &s.client.auth {
+            Auth::ClientCredentials {
+                account_id,
+                client_id,
+                client_secret,
+                ..
+            } => Ok((
+                account_id.clone(),
+                client_id.clone(),
+                client_secret.expose().to_string(),
+            )),
+            Auth::AccessToken(t) => Err(t.expose().to_string()),
+        }
+    }
+
+    fn token_url(s: &Settings) -> String {
+        match &s.client.auth {
+            Auth::ClientCredentials { token_url, .. } => token_url.to_string(),
+            Auth::AccessToken(_) => panic!("no token URL with an access token"),
+        }
+    }
+
     #[test]
     fn every_attribute_is_described_and_secrets_are_sensitive() {
         for a in schema().block.attributes {
@@ -576,7 +565,7 @@ mod tests {
         ];
         let urls = |r: Resolved| {
             let s = ready(r);
-            (s.api_url.to_string(), s.token_url.to_string())
+            (s.client.api_url.to_string(), token_url(&s))
         };
         let gov = (
             "https://api.zoomgov.com/v2".to_string(),
@@ -639,15 +628,17 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         let s = ready(r);
         assert_eq!(
-            s.credentials,
-            Credentials::ClientCredentials {
-                account_id: "acc".into(),
-                client_id: "cid".into(),
-                client_secret: "sec".into()
-            }
+            credentials(&s),
+            Ok(("acc".into(), "cid".into(), "sec".into()))
         );
-        assert_eq!(s.api_url.as_str(), DEFAULT_API_URL);
-        assert_eq!((s.rate_light, s.rate_medium), (30, 20));
+        assert_eq!(s.client.api_url.as_str(), DEFAULT_API_URL);
+        assert_eq!(token_url(&s), DEFAULT_TOKEN_URL);
+        // Unset knobs are the client's own defaults, Zoom's Pro plan among them.
+        let defaults = ClientConfig::new(Auth::access_token("t"));
+        assert_eq!(s.client.request_timeout, defaults.request_timeout);
+        assert_eq!(s.client.retry_budget, defaults.retry_budget);
+        assert_eq!(s.client.max_attempts, defaults.max_attempts);
+        assert_eq!(s.client.rate_limits, RatePlan::Pro.limits());
         assert!(!s.allow_lockout, "the lock-out rail is on unless asked");
     }
 
@@ -661,7 +652,7 @@ mod tests {
                 ("ZOOM_CLIENT_SECRET", "c"),
             ]),
         );
-        assert_eq!(ready(r).credentials, Credentials::AccessToken("tok".into()));
+        assert_eq!(credentials(&ready(r)), Err("tok".into()));
     }
 
     #[test]
@@ -767,8 +758,9 @@ mod tests {
         );
         assert!(d.is_empty());
         let s = ready(r);
-        assert_eq!((s.rate_light, s.rate_medium), (4, 1));
-        assert_eq!(s.request_timeout, Duration::from_secs(5));
+        let l = s.client.rate_limits;
+        assert_eq!((l.light_per_second, l.medium_per_second), (4, 1));
+        assert_eq!(s.client.request_timeout, Duration::from_secs(5));
         let d = validate(&config(&[("max_attempts", 0.into())]));
         assert!(d.has_errors());
         let d = validate(&config(&[("rate_limit_plan", "gold".into())]));
@@ -776,13 +768,52 @@ mod tests {
     }
 
     #[test]
+    fn each_plan_brings_all_its_limits() {
+        for (name, plan) in [
+            ("free", RatePlan::Free),
+            ("pro", RatePlan::Pro),
+            ("business", RatePlan::Business),
+        ] {
+            let (r, d) = resolve(
+                &config(&[
+                    ("access_token", "t".into()),
+                    ("rate_limit_plan", name.into()),
+                ]),
+                &env(&[]),
+            );
+            assert!(d.is_empty(), "{d:?}");
+            // Heavy too: the free plan once kept Pro's 10/s there.
+            assert_eq!(ready(r).client.rate_limits, plan.limits(), "{name}");
+        }
+        let (r, _) = resolve(
+            &config(&[
+                ("access_token", "t".into()),
+                ("rate_limit_plan", "free".into()),
+                ("rate_limit_light", 3.into()),
+            ]),
+            &env(&[]),
+        );
+        let l = ready(r).client.rate_limits;
+        assert_eq!(
+            (l.light_per_second, l.medium_per_second, l.heavy_per_second),
+            (3, 2, 1)
+        );
+    }
+
+    #[test]
     fn debug_hides_secrets() {
-        let c = Credentials::ClientCredentials {
-            account_id: "a".into(),
-            client_id: "b".into(),
-            client_secret: "hunter2".into(),
-        };
-        assert!(!format!("{c:?}").contains("hunter2"));
-        assert!(!format!("{:?}", Credentials::AccessToken("tok123".into())).contains("tok123"));
+        let (r, _) = resolve(
+            &config(&[
+                ("account_id", "a".into()),
+                ("client_id", "b".into()),
+                ("client_secret", "hunter2".into()),
+            ]),
+            &env(&[]),
+        );
+        let text = format!("{r:?}");
+        assert!(!text.contains("hunter2") && text.contains("***"), "{text}");
+        let (r, _) = resolve(&config(&[("access_token", "tok123".into())]), &env(&[]));
+        let text = format!("{r:?}");
+        assert!(!text.contains("tok123") && text.contains("***"), "{text}");
     }
 }

@@ -125,10 +125,11 @@ fn refusal(role_id: &str, e: &Error) -> Diagnostic {
         Some(name) if refused && (role_id == OWNER || role_id == MEMBER) => Diagnostic::error(
             format!("Zoom doesn't list the {name} role's members"),
             format!(
-                "Zoom refused to list the members of the {name} role (id {role_id:?}): {e} \
+                "Zoom refused to list the members of the {name} role (id {role_id:?}): {} \
                  Owner and Member are system roles that can't be managed through Zoom's API \
                  (every user not given another role is a Member). Look users up one by one \
-                 with the zoom_user data source, whose role_id says which role they hold."
+                 with the zoom_user data source, whose role_id says which role they hold.",
+                super::errors::explain(e)
             ),
         )
         .at_attr("role_id"),

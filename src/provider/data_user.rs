@@ -110,7 +110,8 @@ async fn read(data: &ProviderData, config: &Value, diags: &mut Diagnostics) -> O
                     "User not found",
                     format!(
                         "Zoom has no user {who:?} in this account. Check the spelling, and \
-                         that the user has joined the account. {e}"
+                         that the user has joined the account. {}",
+                        super::errors::explain(&e)
                     ),
                 )
                 .at_attr(attr),

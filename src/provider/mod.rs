@@ -20,9 +20,9 @@ use std::sync::{Arc, RwLock};
 use async_trait::async_trait;
 
 use crate::tfplugin::{DataSource, Diagnostic, Diagnostics, Provider, Resource, Schema, Value};
-use crate::zoom::{AssignBatcher, Auth, ClientConfig, RateLimits, Secret, ZoomClient};
+use crate::zoom::{AssignBatcher, ZoomClient};
 use cache::ZoomCache;
-use config::{Credentials, Resolved, Settings};
+use config::{Resolved, Settings};
 
 /// Where `terraform init` finds this provider.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/zoom-community/zoom";
@@ -110,10 +110,10 @@ impl Provider for ZoomProvider {
     async fn configure(&self, config: &Value, terraform_version: &str) -> Diagnostics {
         let (resolved, mut diags) = config::resolve(config, &|k| std::env::var(k).ok());
         let configured = match resolved {
-            Resolved::Ready(s) => match ZoomClient::new(client_config(&s)) {
+            Resolved::Ready(s) => match ZoomClient::new(s.client.clone()) {
                 Ok(client) => {
                     tracing::debug!(
-                        api_url = %s.api_url,
+                        api_url = %s.client.api_url,
                         terraform_version,
                         "provider configured"
                     );
@@ -164,32 +164,4 @@ impl Provider for ZoomProvider {
             Arc::new(data_user::UserDataSource::new(self.data.clone())),
         ]
     }
-}
-
-/// Maps the provider block's settings onto the Zoom client's configuration.
-fn client_config(s: &Settings) -> ClientConfig {
-    let auth = match &s.credentials {
-        Credentials::ClientCredentials {
-            account_id,
-            client_id,
-            client_secret,
-        } => Auth::ClientCredentials {
-            account_id: account_id.clone(),
-            client_id: client_id.clone(),
-            client_secret: Secret::new(client_secret.clone()),
-            token_url: s.token_url.clone(),
-        },
-        Credentials::AccessToken(t) => Auth::AccessToken(Secret::new(t.clone())),
-    };
-    let mut c = ClientConfig::new(auth);
-    c.api_url = s.api_url.clone();
-    c.request_timeout = s.request_timeout;
-    c.retry_budget = s.retry_timeout;
-    c.max_attempts = s.max_attempts;
-    c.rate_limits = RateLimits {
-        light_per_second: s.rate_light,
-        medium_per_second: s.rate_medium,
-        ..RateLimits::default()
-    };
-    c
 }

@@ -264,7 +264,10 @@ async fn create(
             Ok(full) => role = full,
             Err(e) => diags.push(Diagnostic::warning(
                 "Could not read the new role's privileges",
-                format!("{e} The next refresh will record them."),
+                format!(
+                    "{} The next refresh will record them.",
+                    super::errors::explain(&e)
+                ),
             )),
         }
     }

@@ -385,7 +385,8 @@ async fn lookup_user(
             "User not found",
             format!(
                 "Zoom has no user {who:?}. Check the spelling, and that the user has joined \
-                 the account (invited users who haven't accepted can't hold roles). {e}"
+                 the account (invited users who haven't accepted can't hold roles). {}",
+                super::errors::explain(&e)
             ),
         )),
         Err(e) => Err(zoom_diag(&e, None)),

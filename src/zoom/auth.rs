@@ -9,15 +9,17 @@
 
 use std::time::Duration;
 
+use reqwest::Method;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 use tracing::debug;
 use url::Url;
 
 use super::config::{Auth, Secret};
-use super::error::{self, AnswerMeta, AuthMode, Endpoint, Error, ErrorKind};
-use super::retry::{parse_retry_after, Backoff};
+use super::error::{self, AuthMode, Endpoint, Error};
+use super::retry::Backoff;
 use super::stats::Counters;
+use super::transport::{self, RetryState, Target};
 
 /// Operation text of token fetch errors.
 pub(crate) const FETCH_TOKEN: &str = "fetch an OAuth access token";
@@ -180,20 +182,23 @@ impl TokenSource {
     }
 }
 
-/// `POST token_url` with `grant_type=account_credentials&account_id=..` and Basic auth.
-/// Retries 5xx, 429 and lost connections within the budget; credentials errors fail at once.
+/// `POST token_url` with `grant_type=account_credentials&account_id=..` and Basic auth,
+/// through the one transport: 5xx, 429 and lost connections are retried within the budget
+/// exactly as API calls are (a 429 without `Retry-After` backs off too); credentials errors
+/// fail at once.
 async fn fetch(creds: &Credentials, ctx: &FetchContext<'_>) -> Result<(Secret, Duration), Error> {
-    let start = Instant::now();
-    let deadline = start + ctx.retry_budget;
-    let mut attempt = 0u32;
+    let target = Target {
+        what: FETCH_TOKEN,
+        method: &Method::POST,
+        url: &creds.token_url,
+        endpoint: Endpoint::Token,
+        mode: AuthMode::ClientCredentials,
+    };
+    let mut st = RetryState::new(ctx.retry_budget, ctx.max_attempts);
     loop {
-        attempt += 1;
+        st.start_attempt(ctx.counters);
         ctx.counters.token_fetch();
-        if attempt > 1 {
-            ctx.counters.retry();
-        }
-        let sent = Instant::now();
-        let result = ctx
+        let builder = ctx
             .http
             .post(creds.token_url.clone())
             .basic_auth(&creds.client_id, Some(creds.client_secret.expose()))
@@ -202,71 +207,19 @@ async fn fetch(creds: &Credentials, ctx: &FetchContext<'_>) -> Result<(Secret, D
                 ("account_id", creds.account_id.as_str()),
             ])
             .header(reqwest::header::ACCEPT, "application/json")
-            .timeout(ctx.request_timeout)
-            .send()
-            .await;
-        let mut retry_after = None;
-        let err = match result {
-            Err(e) => Error::transport(FETCH_TOKEN, &e, &creds.token_url, Endpoint::Token),
-            Ok(resp) => {
-                let status = resp.status().as_u16();
-                let meta = AnswerMeta {
-                    status,
-                    tracking_id: header(&resp, "x-zm-trackingid"),
-                    rate_limit_type: header(&resp, "x-ratelimit-type"),
-                };
-                retry_after = header(&resp, "retry-after")
-                    .and_then(|v| parse_retry_after(&v, std::time::SystemTime::now()));
-                match resp.bytes().await {
-                    Err(e) => Error::transport(FETCH_TOKEN, &e, &creds.token_url, Endpoint::Token),
-                    Ok(body) => {
-                        debug!(
-                            target: "zoom::auth",
-                            status,
-                            duration_ms = sent.elapsed().as_millis() as u64,
-                            tracking_id = meta.tracking_id.as_deref().unwrap_or(""),
-                            attempt,
-                            "token fetch"
-                        );
-                        if (200..300).contains(&status) {
-                            note_api_url(&body);
-                            return parse_token(&body, status);
-                        }
-                        if status == 429 {
-                            ctx.counters.rate_limited();
-                        }
-                        error::from_answer(
-                            FETCH_TOKEN,
-                            &meta,
-                            &body,
-                            Endpoint::Token,
-                            AuthMode::ClientCredentials,
-                        )
-                    }
-                }
+            .timeout(ctx.request_timeout);
+        let failure = match transport::attempt(builder, &target, &mut st, ctx.counters).await {
+            Ok(answer) => {
+                note_api_url(&answer.body);
+                return parse_token(&answer.body, answer.meta.status);
             }
+            Err(f) => f,
         };
-        let retryable = matches!(
-            err.kind(),
-            ErrorKind::Transient | ErrorKind::RateLimited { daily: false }
-        );
-        if !retryable || attempt >= ctx.max_attempts.max(1) {
-            return Err(err.with_attempts(attempt));
+        match st.plan_retry(&failure.error, failure.retry_after, &ctx.backoff) {
+            Some(delay) => tokio::time::sleep(delay).await,
+            None => return Err(failure.error.with_attempts(st.attempts)),
         }
-        let delay = retry_after.unwrap_or_else(|| ctx.backoff.delay(attempt, &mut rand::rng()));
-        if Instant::now() + delay > deadline {
-            return Err(err.with_attempts(attempt));
-        }
-        tokio::time::sleep(delay).await;
     }
-}
-
-fn header(resp: &reqwest::Response, name: &str) -> Option<String> {
-    resp.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
 }
 
 /// The token answer's `api_url` (Zoom's regional host, without `/v2`) is deliberately not
@@ -322,6 +275,7 @@ fn parse_token(body: &[u8], status: u16) -> Result<(Secret, Duration), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::zoom::ErrorKind;
 
     #[test]
     fn renewal_a_minute_early_or_at_half_life() {
@@ -360,5 +314,94 @@ mod tests {
         assert!(!format!("{e} {e:?}").contains("leaked-secret"));
         let e = parse_token(b"access_token=leaked-secret", 200).unwrap_err();
         assert!(!format!("{e} {e:?}").contains("leaked-secret"));
+    }
+
+    /// A token endpoint answering every request with a per-second 429 and no
+    /// `Retry-After`. Returns its URL and the count of requests it answered.
+    async fn rate_limiting_token_endpoint() -> (Url, std::sync::Arc<std::sync::atomic::AtomicU32>) {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = Url::parse(&format!(
+            "http://{}/oauth/token",
+            listener.local_addr().unwrap()
+        ))
+        .unwrap();
+        let requests = std::sync::Arc::new(AtomicU32::new(0));
+        let count = requests.clone();
+        tokio::spawn(async move {
+            while let Ok((mut sock, _)) = listener.accept().await {
+                let count = count.clone();
+                tokio::spawn(async move {
+                    let mut seen = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    // The head, then the form body (Content-Length bytes).
+                    loop {
+                        let n = sock.read(&mut buf).await.unwrap_or(0);
+                        if n == 0 {
+                            return;
+                        }
+                        seen.extend_from_slice(&buf[..n]);
+                        let text = String::from_utf8_lossy(&seen).to_ascii_lowercase();
+                        if let Some(end) = text.find("\r\n\r\n") {
+                            let len = text
+                                .lines()
+                                .find_map(|l| l.strip_prefix("content-length:"))
+                                .and_then(|v| v.trim().parse::<usize>().ok())
+                                .unwrap_or(0);
+                            if seen.len() >= end + 4 + len {
+                                break;
+                            }
+                        }
+                    }
+                    count.fetch_add(1, Ordering::SeqCst);
+                    let body = r#"{"code":429,"message":"You have reached the maximum per-second rate limit for this API. Try again later."}"#;
+                    let answer = format!(
+                        "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\n\
+                         content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = sock.write_all(answer.as_bytes()).await;
+                });
+            }
+        });
+        (url, requests)
+    }
+
+    #[tokio::test]
+    async fn a_429_without_retry_after_from_the_token_endpoint_backs_off() {
+        // Every retry waits at least the first backoff ceiling (250 ms) and all of them
+        // start within the 1 s budget, so at most 1 + 1000/250 = 5 requests reach the
+        // endpoint. Retrying at once (as the token loop once did) makes about twice that.
+        let (token_url, requests) = rate_limiting_token_endpoint().await;
+        let source = TokenSource::new(&Auth::ClientCredentials {
+            account_id: "acct".into(),
+            client_id: "id".into(),
+            client_secret: Secret::new("secret"),
+            token_url,
+        });
+        let counters = Counters::default();
+        let http = reqwest::Client::new();
+        let ctx = FetchContext {
+            http: &http,
+            counters: &counters,
+            request_timeout: Duration::from_secs(30),
+            retry_budget: Duration::from_secs(1),
+            max_attempts: 50,
+            backoff: Backoff {
+                initial: Duration::from_millis(250),
+                max: Duration::from_millis(250),
+            },
+        };
+        let e = source.get(&ctx).await.err().expect("every answer is a 429");
+        assert_eq!(e.kind(), &ErrorKind::RateLimited { daily: false }, "{e}");
+        let sent = requests.load(std::sync::atomic::Ordering::SeqCst);
+        assert!((2..=5).contains(&sent), "{sent} token requests");
+        assert_eq!(e.attempts(), sent);
+        let stats = counters.snapshot();
+        assert_eq!(
+            (stats.token_fetches, stats.rate_limited, stats.retries),
+            (u64::from(sent), u64::from(sent), u64::from(sent - 1))
+        );
     }
 }

@@ -1,6 +1,7 @@
-//! [`ZoomClient`]: the typed async client for Zoom's roles API, and the one request loop
-//! every call goes through (token, rate-limit slot, send, classify, retry). Owns the
-//! retry decisions and, at each mutation, the reasoning for why repeating it is safe.
+//! [`ZoomClient`]: the typed async client for Zoom's roles API, and the request loop every
+//! API call goes through (token, rate-limit slot, then the shared transport's send,
+//! classify and retry, see `transport.rs`, which token fetches use too). Owns the renewals
+//! on code 124 and, at each mutation, the reasoning for why repeating it is safe.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -14,13 +15,14 @@ use url::Url;
 
 use super::auth::{FetchContext, Token, TokenSource, FETCH_TOKEN};
 use super::config::{Auth, ClientConfig};
-use super::error::{self, AnswerMeta, AuthMode, Endpoint, Error, ErrorKind};
+use super::error::{self, AuthMode, Endpoint, Error, ErrorKind};
 use super::limiter::RateLimiter;
 use super::model::{
     AssignBody, AssignResult, CreateRole, Member, MemberRef, Role, UpdateRole, User,
 };
-use super::retry::{parse_retry_after, Backoff};
+use super::retry::Backoff;
 use super::stats::{ClientStats, Counters, Operation};
+use super::transport::{self, Failure, RetryState, Target};
 
 /// Most members Zoom accepts in one `POST /roles/{id}/members`.
 pub const MAX_MEMBERS_PER_ASSIGN: usize = 30;
@@ -72,6 +74,58 @@ struct Req<'a> {
     retry_transient: bool,
 }
 
+impl<'a> Req<'a> {
+    /// A read (`GET`): repeating it after a lost answer is always safe.
+    fn get(op: Operation, what: &'a str, path: Vec<&'a str>) -> Self {
+        Req {
+            op,
+            what,
+            method: Method::GET,
+            path,
+            query: Vec::new(),
+            body: None,
+            retry_transient: true,
+        }
+    }
+
+    /// A `DELETE`, repeated after a transient failure (each caller says why that is safe).
+    fn delete(op: Operation, what: &'a str, path: Vec<&'a str>) -> Self {
+        Req {
+            method: Method::DELETE,
+            ..Req::get(op, what, path)
+        }
+    }
+
+    /// A `POST` or `PATCH` with a JSON body, repeated after a transient failure unless
+    /// [`Req::not_repeated`] says otherwise (each caller says why repeating is safe).
+    fn with_body(
+        op: Operation,
+        what: &'a str,
+        method: Method,
+        path: Vec<&'a str>,
+        body: Value,
+    ) -> Self {
+        Req {
+            method,
+            body: Some(body),
+            ..Req::get(op, what, path)
+        }
+    }
+
+    /// Query parameters.
+    fn query(self, query: Vec<(&'a str, String)>) -> Self {
+        Req { query, ..self }
+    }
+
+    /// Never repeated by the request loop after a transient failure: the caller decides.
+    fn not_repeated(self) -> Self {
+        Req {
+            retry_transient: false,
+            ..self
+        }
+    }
+}
+
 /// A paginated `GET` to follow to the end with [`ZoomClient::list_all`].
 struct Listing<'a> {
     op: Operation,
@@ -88,75 +142,6 @@ struct Listing<'a> {
 struct Resp {
     status: u16,
     body: Vec<u8>,
-}
-
-/// Retry bookkeeping for one request (one page, one chunk).
-struct RetryState {
-    deadline: Option<Instant>,
-    budget: Duration,
-    attempts: u32,
-    max_attempts: u32,
-    /// An earlier attempt may have reached Zoom and been carried out, its answer lost
-    /// (5xx, timeout, connection lost after sending).
-    ambiguous: bool,
-    /// How many times the token was renewed for this request after a 124.
-    renewals: u32,
-}
-
-impl RetryState {
-    fn new(cfg: &ClientConfig) -> Self {
-        RetryState {
-            deadline: None,
-            budget: cfg.retry_budget,
-            attempts: 0,
-            max_attempts: cfg.max_attempts.max(1),
-            ambiguous: false,
-            renewals: 0,
-        }
-    }
-
-    fn start_attempt(&mut self) {
-        self.attempts += 1;
-        if self.deadline.is_none() {
-            self.deadline = Some(Instant::now() + self.budget);
-        }
-    }
-
-    /// How long to wait before retrying after `err`, or `None` to give up.
-    fn plan_retry(
-        &self,
-        err: &Error,
-        retry_after: Option<Duration>,
-        backoff: &Backoff,
-    ) -> Option<Duration> {
-        let delay = match err.kind() {
-            ErrorKind::Transient => {
-                retry_after.unwrap_or_else(|| backoff.delay(self.attempts, &mut rand::rng()))
-            }
-            ErrorKind::RateLimited { daily: false } => match retry_after {
-                // Honour Zoom's word, plus a little jitter so waiters do not return as one.
-                Some(d) => d + backoff.delay(1, &mut rand::rng()) / 4,
-                // Per-second limits clear within a second; never retry immediately.
-                None => backoff
-                    .delay(self.attempts, &mut rand::rng())
-                    .max(backoff.initial),
-            },
-            _ => return None,
-        };
-        if self.attempts >= self.max_attempts {
-            return None;
-        }
-        let deadline = self.deadline?;
-        (Instant::now() + delay <= deadline).then_some(delay)
-    }
-}
-
-fn header(resp: &reqwest::Response, name: &str) -> Option<String> {
-    resp.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
 }
 
 fn json_object(what: &str, resp: &Resp) -> Result<Map<String, Value>, Error> {
@@ -274,15 +259,7 @@ impl ZoomClient {
         if let Some(t) = role_type {
             query.push(("type", t.to_owned()));
         }
-        let req = Req {
-            op: Operation::ListRoles,
-            what: &what,
-            method: Method::GET,
-            path: vec!["roles"],
-            query,
-            body: None,
-            retry_transient: true, // a read
-        };
+        let req = Req::get(Operation::ListRoles, &what, vec!["roles"]).query(query);
         let resp = self.execute_simple(&req).await?;
         let obj = json_object(&what, &resp)?;
         let roles = match obj.get("roles") {
@@ -308,18 +285,17 @@ impl ZoomClient {
         let what = format!("create role {:?}", req.name);
         let body = serde_json::to_value(req)
             .map_err(|e| Error::configuration(format!("cannot encode the role: {e}")))?;
-        let r = Req {
-            op: Operation::CreateRole,
-            what: &what,
-            method: Method::POST,
-            path: vec!["roles"],
-            query: Vec::new(),
-            body: Some(body),
-            // Creating twice is NOT safe to repeat blindly: a lost answer may hide a role
-            // that now exists. The loop below looks the role up by name before retrying.
-            retry_transient: false,
-        };
-        let mut st = RetryState::new(&self.inner.cfg);
+        // Creating twice is NOT safe to repeat blindly: a lost answer may hide a role that
+        // now exists. The loop below looks the role up by name before retrying.
+        let r = Req::with_body(
+            Operation::CreateRole,
+            &what,
+            Method::POST,
+            vec!["roles"],
+            body,
+        )
+        .not_repeated();
+        let mut st = self.retry_state();
         loop {
             match self.execute(&r, &mut st).await {
                 Ok(resp) => return self.created_role(req, &what, &resp).await,
@@ -431,15 +407,7 @@ impl ZoomClient {
     /// `GET /roles/{roleId}`.
     pub async fn get_role(&self, role_id: &str) -> Result<Role, Error> {
         let what = format!("get role {role_id}");
-        let req = Req {
-            op: Operation::GetRole,
-            what: &what,
-            method: Method::GET,
-            path: vec!["roles", role_id],
-            query: Vec::new(),
-            body: None,
-            retry_transient: true, // a read
-        };
+        let req = Req::get(Operation::GetRole, &what, vec!["roles", role_id]);
         let resp = self.execute_simple(&req).await?;
         let obj = json_object(&what, &resp)?;
         let mut role = Role::from_json(&obj).unwrap_or_default();
@@ -466,16 +434,14 @@ impl ZoomClient {
         let what = format!("update role {role_id}");
         let body = serde_json::to_value(req)
             .map_err(|e| Error::configuration(format!("cannot encode the role update: {e}")))?;
-        let r = Req {
-            op: Operation::UpdateRole,
-            what: &what,
-            method: Method::PATCH,
-            path: vec!["roles", role_id],
-            query: Vec::new(),
-            body: Some(body),
-            // PATCH sets fields to given values: applying it twice leaves the same role.
-            retry_transient: true,
-        };
+        // PATCH sets fields to given values: applying it twice leaves the same role.
+        let r = Req::with_body(
+            Operation::UpdateRole,
+            &what,
+            Method::PATCH,
+            vec!["roles", role_id],
+            body,
+        );
         self.execute_simple(&r).await.map(|_| ())
     }
 
@@ -483,18 +449,10 @@ impl ZoomClient {
     /// ([`Error::is_not_found`]) unless an earlier attempt of this call may have deleted it.
     pub async fn delete_role(&self, role_id: &str) -> Result<(), Error> {
         let what = format!("delete role {role_id}");
-        let r = Req {
-            op: Operation::DeleteRole,
-            what: &what,
-            method: Method::DELETE,
-            path: vec!["roles", role_id],
-            query: Vec::new(),
-            body: None,
-            // Repeating a DELETE is safe: if the first attempt deleted the role and its
-            // answer was lost, the retry answers "not found", which counts as success.
-            retry_transient: true,
-        };
-        let mut st = RetryState::new(&self.inner.cfg);
+        // Repeating a DELETE is safe: if the first attempt deleted the role and its answer
+        // was lost, the retry answers "not found", which counts as success.
+        let r = Req::delete(Operation::DeleteRole, &what, vec!["roles", role_id]);
+        let mut st = self.retry_state();
         match self.execute(&r, &mut st).await {
             Ok(_) => Ok(()),
             Err(e) if e.is_not_found() && st.ambiguous => Ok(()),
@@ -540,17 +498,15 @@ impl ZoomClient {
         for chunk in members.chunks(MAX_MEMBERS_PER_ASSIGN) {
             let body = serde_json::to_value(AssignBody { members: chunk })
                 .map_err(|e| Error::configuration(format!("cannot encode the members: {e}")))?;
-            let r = Req {
-                op: Operation::AssignMembers,
-                what: &what,
-                method: Method::POST,
-                path: vec!["roles", role_id, "members"],
-                query: Vec::new(),
-                body: Some(body),
-                // Assigning a user to the role they already hold is harmless: repeating
-                // the POST after a lost answer leaves the same membership.
-                retry_transient: true,
-            };
+            // Assigning a user to the role they already hold is harmless: repeating the
+            // POST after a lost answer leaves the same membership.
+            let r = Req::with_body(
+                Operation::AssignMembers,
+                &what,
+                Method::POST,
+                vec!["roles", role_id, "members"],
+                body,
+            );
             let resp = self.execute_simple(&r).await?;
             if let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(&resp.body) {
                 let part = AssignResult::from_json(&obj);
@@ -568,18 +524,14 @@ impl ZoomClient {
     /// have removed it.
     pub async fn unassign_member(&self, role_id: &str, member_id: &str) -> Result<(), Error> {
         let what = format!("unassign member {member_id} from role {role_id}");
-        let r = Req {
-            op: Operation::UnassignMember,
-            what: &what,
-            method: Method::DELETE,
-            path: vec!["roles", role_id, "members", member_id],
-            query: Vec::new(),
-            body: None,
-            // Repeating is safe: a retry answering "not found" after a lost answer means
-            // the first attempt removed the member, which counts as success.
-            retry_transient: true,
-        };
-        let mut st = RetryState::new(&self.inner.cfg);
+        // Repeating is safe: a retry answering "not found" after a lost answer means the
+        // first attempt removed the member, which counts as success.
+        let r = Req::delete(
+            Operation::UnassignMember,
+            &what,
+            vec!["roles", role_id, "members", member_id],
+        );
+        let mut st = self.retry_state();
         match self.execute(&r, &mut st).await {
             Ok(_) => Ok(()),
             Err(e) if e.is_not_found() && st.ambiguous => Ok(()),
@@ -600,15 +552,7 @@ impl ZoomClient {
     /// `GET /users/{userId or email}`: the user with their one role (`role_id`, `role_name`).
     pub async fn get_user(&self, id_or_email: &str) -> Result<User, Error> {
         let what = format!("get user {id_or_email}");
-        let req = Req {
-            op: Operation::GetUser,
-            what: &what,
-            method: Method::GET,
-            path: vec!["users", id_or_email],
-            query: Vec::new(),
-            body: None,
-            retry_transient: true, // a read
-        };
+        let req = Req::get(Operation::GetUser, &what, vec!["users", id_or_email]);
         let resp = self.execute_simple(&req).await?;
         let obj = json_object(&what, &resp)?;
         User::from_json(&obj)
@@ -670,15 +614,7 @@ impl ZoomClient {
                 if let Some(t) = &page_token {
                     query.push(("next_page_token", t.clone()));
                 }
-                let req = Req {
-                    op: listing.op,
-                    what,
-                    method: Method::GET,
-                    path: listing.path.clone(),
-                    query,
-                    body: None,
-                    retry_transient: true, // a read
-                };
+                let req = Req::get(listing.op, what, listing.path.clone()).query(query);
                 let resp = match self.execute_simple(&req).await {
                     Ok(r) => r,
                     Err(e)
@@ -736,8 +672,13 @@ impl ZoomClient {
     // ---- the request loop ----------------------------------------------------------------
 
     async fn execute_simple(&self, req: &Req<'_>) -> Result<Resp, Error> {
-        let mut st = RetryState::new(&self.inner.cfg);
+        let mut st = self.retry_state();
         self.execute(req, &mut st).await
+    }
+
+    /// Retry bookkeeping for one request, with the configured budget and attempts.
+    fn retry_state(&self) -> RetryState {
+        RetryState::new(self.inner.cfg.retry_budget, self.inner.cfg.max_attempts)
     }
 
     fn url(&self, req: &Req<'_>) -> Result<Url, Error> {
@@ -779,6 +720,13 @@ impl ZoomClient {
         let inner = &*self.inner;
         let url = self.url(req)?;
         let mode = inner.tokens.mode();
+        let target = Target {
+            what: req.what,
+            method: &req.method,
+            url: &url,
+            endpoint: Endpoint::Api(req.op),
+            mode,
+        };
         loop {
             let get_token = || async {
                 inner.tokens.get(&self.fetch_context()).await.map_err(|e| {
@@ -801,11 +749,8 @@ impl ZoomClient {
             if !waited.is_zero() {
                 token = get_token().await?;
             }
-            st.start_attempt();
+            st.start_attempt(&inner.counters);
             inner.counters.request(req.op);
-            if st.attempts > 1 {
-                inner.counters.retry();
-            }
             let mut builder = inner
                 .http
                 .request(req.method.clone(), url.clone())
@@ -815,80 +760,26 @@ impl ZoomClient {
             if let Some(body) = &req.body {
                 builder = builder.json(body);
             }
-            let sent = Instant::now();
-            let mut retry_after = None;
-            let err = match builder.send().await {
-                Err(e) => {
-                    // A refused connection never reached Zoom; anything later may have.
-                    if !e.is_connect() {
-                        st.ambiguous = true;
-                    }
-                    let err = Error::transport(req.what, &e, &url, Endpoint::Api(req.op));
-                    debug!(
-                        target: "zoom",
-                        operation = req.op.name(),
-                        method = %req.method,
-                        path = url.path(),
-                        attempt = st.attempts,
-                        duration_ms = sent.elapsed().as_millis() as u64,
-                        error = err.message(),
-                        "request failed"
-                    );
-                    err
-                }
-                Ok(resp) => {
-                    let status = resp.status().as_u16();
-                    let meta = AnswerMeta {
-                        status,
-                        tracking_id: header(&resp, "x-zm-trackingid"),
-                        rate_limit_type: header(&resp, "x-ratelimit-type"),
-                    };
-                    retry_after = header(&resp, "retry-after")
-                        .and_then(|v| parse_retry_after(&v, std::time::SystemTime::now()));
-                    let body = resp.bytes().await;
-                    debug!(
-                        target: "zoom",
-                        operation = req.op.name(),
-                        method = %req.method,
-                        path = url.path(),
-                        status,
-                        attempt = st.attempts,
-                        duration_ms = sent.elapsed().as_millis() as u64,
-                        tracking_id = meta.tracking_id.as_deref().unwrap_or(""),
-                        "request"
-                    );
-                    match body {
-                        Err(e) => {
-                            st.ambiguous = true;
-                            Error::transport(req.what, &e, &url, Endpoint::Api(req.op))
+            let Failure {
+                error: err,
+                retry_after,
+            } = match transport::attempt(builder, &target, st, &inner.counters).await {
+                // A 2xx can still be a refusal or "not found": see error::check_success.
+                Ok(answer) => {
+                    match error::check_success(req.op, req.what, &answer.meta, &answer.body, mode) {
+                        Ok(()) => {
+                            return Ok(Resp {
+                                status: answer.meta.status,
+                                body: answer.body,
+                            })
                         }
-                        Ok(body) => {
-                            let body = body.to_vec();
-                            if (200..300).contains(&status) {
-                                // A 2xx can still be a refusal or "not found": see
-                                // error::check_success.
-                                match error::check_success(req.op, req.what, &meta, &body, mode) {
-                                    Ok(()) => return Ok(Resp { status, body }),
-                                    Err(e) => e,
-                                }
-                            } else {
-                                if status == 429 {
-                                    inner.counters.rate_limited();
-                                }
-                                if status >= 500 {
-                                    st.ambiguous = true;
-                                }
-                                error::from_answer(
-                                    req.what,
-                                    &meta,
-                                    &body,
-                                    Endpoint::Api(req.op),
-                                    mode,
-                                )
-                            }
-                        }
+                        Err(error) => Failure {
+                            error,
+                            retry_after: answer.retry_after,
+                        },
                     }
                 }
+                Err(failure) => failure,
             };
             if err.kind() == &ErrorKind::Authentication {
                 // 124 (or a bare 401): the token is invalid, expired, or ended because

@@ -150,35 +150,61 @@ pub struct RateLimits {
 /// Jitter allowance of the presets.
 pub const DEFAULT_WINDOW_MARGIN: Duration = Duration::from_millis(25);
 
+/// A Zoom plan, for the per-second limits Zoom applies to it (Zoom's published table:
+/// Light, Medium, Heavy requests per second).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RatePlan {
+    /// Free (Basic): Light 4/s, Medium 2/s, Heavy 1/s.
+    Free,
+    /// Pro: Light 30/s, Medium 20/s, Heavy 10/s (the default).
+    Pro,
+    /// Business and higher (Enterprise): Light 80/s, Medium 60/s, Heavy 40/s.
+    Business,
+}
+
+impl RatePlan {
+    /// The plan a Zoom plan name stands for, case-insensitively: `free` (or `basic`),
+    /// `pro`, `business` (or `business+`, `enterprise`).
+    pub fn from_name(name: &str) -> Option<RatePlan> {
+        match name.to_ascii_lowercase().as_str() {
+            "free" | "basic" => Some(RatePlan::Free),
+            "pro" => Some(RatePlan::Pro),
+            "business" | "business+" | "enterprise" => Some(RatePlan::Business),
+            _ => None,
+        }
+    }
+
+    /// The plan's limits in every category, with the presets' jitter allowance. The one
+    /// table of Zoom's per-second figures: (Light, Medium, Heavy).
+    pub const fn limits(self) -> RateLimits {
+        let (light, medium, heavy) = match self {
+            RatePlan::Free => (4, 2, 1),
+            RatePlan::Pro => (30, 20, 10),
+            RatePlan::Business => (80, 60, 40),
+        };
+        RateLimits {
+            light_per_second: light,
+            medium_per_second: medium,
+            heavy_per_second: heavy,
+            window_margin: DEFAULT_WINDOW_MARGIN,
+        }
+    }
+}
+
 impl RateLimits {
     /// Zoom's Free plan: Light 4/s, Medium 2/s, Heavy 1/s.
     pub const fn free() -> Self {
-        RateLimits {
-            light_per_second: 4,
-            medium_per_second: 2,
-            heavy_per_second: 1,
-            window_margin: DEFAULT_WINDOW_MARGIN,
-        }
+        RatePlan::Free.limits()
     }
 
     /// Zoom's Pro plan: Light 30/s, Medium 20/s, Heavy 10/s (the default).
     pub const fn pro() -> Self {
-        RateLimits {
-            light_per_second: 30,
-            medium_per_second: 20,
-            heavy_per_second: 10,
-            window_margin: DEFAULT_WINDOW_MARGIN,
-        }
+        RatePlan::Pro.limits()
     }
 
     /// Zoom's Business plan and higher: Light 80/s, Medium 60/s, Heavy 40/s.
     pub const fn business() -> Self {
-        RateLimits {
-            light_per_second: 80,
-            medium_per_second: 60,
-            heavy_per_second: 40,
-            window_margin: DEFAULT_WINDOW_MARGIN,
-        }
+        RatePlan::Business.limits()
     }
 
     /// No client-side limiting at all (tests, or when something else limits).
@@ -291,5 +317,35 @@ mod tests {
         assert_eq!(cfg.rate_limits, RateLimits::pro());
         assert_eq!(RateLimits::pro().light_per_second, 30);
         assert_eq!(RateLimits::pro().medium_per_second, 20);
+    }
+
+    #[test]
+    fn each_plan_has_zoom_s_limits_in_every_category() {
+        let per_second = |l: RateLimits| {
+            (
+                l.light_per_second,
+                l.medium_per_second,
+                l.heavy_per_second,
+                l.window_margin,
+            )
+        };
+        let m = DEFAULT_WINDOW_MARGIN;
+        assert_eq!(per_second(RatePlan::Free.limits()), (4, 2, 1, m));
+        assert_eq!(per_second(RatePlan::Pro.limits()), (30, 20, 10, m));
+        assert_eq!(per_second(RatePlan::Business.limits()), (80, 60, 40, m));
+        assert_eq!(RateLimits::free(), RatePlan::Free.limits());
+        assert_eq!(RateLimits::pro(), RatePlan::Pro.limits());
+        assert_eq!(RateLimits::business(), RatePlan::Business.limits());
+        for (name, plan) in [
+            ("free", RatePlan::Free),
+            ("Basic", RatePlan::Free),
+            ("pro", RatePlan::Pro),
+            ("business", RatePlan::Business),
+            ("Business+", RatePlan::Business),
+            ("enterprise", RatePlan::Business),
+        ] {
+            assert_eq!(RatePlan::from_name(name), Some(plan), "{name}");
+        }
+        assert_eq!(RatePlan::from_name("gold"), None);
     }
 }

@@ -1,5 +1,9 @@
 //! The client's one error type: what failed, Zoom's answer (HTTP status, Zoom code, message,
-//! tracking id), its classification ([`ErrorKind`]) and advice a user can act on.
+//! tracking id), its classification ([`ErrorKind`]), the facts a caller needs to advise
+//! its own users ([`Error::server`], [`Error::unreachable_host`], [`Error::static_token`])
+//! and advice in the client's own terms (its [`super::ClientConfig`] fields). Callers with
+//! other words for those settings (the provider's diagnostics) advise with
+//! [`Error::what_happened`] and their own text.
 //! Owns the rules that turn an HTTP answer into a kind, in one place ([`classify`] for
 //! error answers, [`check_success`] for 2xx answers): Zoom mixes HTTP statuses and its own
 //! codes, documents several forms for one situation ("role not found" is code 1034 under
@@ -86,7 +90,24 @@ struct Inner {
     message: String,
     tracking_id: Option<String>,
     attempts: u32,
+    /// The server the failure concerns.
+    server: Server,
+    /// The client authenticates with a ready-made token (which it cannot renew).
+    static_token: bool,
+    /// The `host[:port]` that could not be reached or did not answer in time, and
+    /// whether it timed out.
+    unreachable: Option<(String, bool)>,
     advice: Option<String>,
+}
+
+/// Which of Zoom's servers a failure concerns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Server {
+    /// The REST API (`api_url`).
+    Api,
+    /// The OAuth token endpoint (`token_url`).
+    Token,
 }
 
 impl fmt::Debug for Error {
@@ -164,9 +185,32 @@ impl Error {
             _ => &[],
         }
     }
-    /// The advice shown at the end of `Display`.
+    /// The advice shown at the end of `Display`, in the client's terms.
     pub fn advice(&self) -> Option<&str> {
         self.inner.advice.as_deref()
+    }
+    /// The server the failure concerns: the token endpoint for token fetches, else the API.
+    pub fn server(&self) -> Server {
+        self.inner.server
+    }
+    /// True when the client authenticates with a ready-made access token.
+    pub fn static_token(&self) -> bool {
+        self.inner.static_token
+    }
+    /// The `host[:port]` of a server that could not be reached or did not answer in time.
+    pub fn unreachable_host(&self) -> Option<&str> {
+        self.inner.unreachable.as_ref().map(|(h, _)| h.as_str())
+    }
+    /// True when the server did not answer in time (rather than not being reachable).
+    pub fn timed_out(&self) -> bool {
+        self.inner.unreachable.as_ref().is_some_and(|(_, t)| *t)
+    }
+    /// `Display` without the advice: what failed, how, Zoom's code and message, the HTTP
+    /// status, the tracking id and the attempts.
+    pub fn what_happened(&self) -> String {
+        let mut bare = (*self.inner).clone();
+        bare.advice = None;
+        bare.to_string()
     }
 
     pub(crate) fn new(
@@ -184,10 +228,13 @@ impl Error {
                 message: message.into(),
                 tracking_id: None,
                 attempts: 0,
+                server: Server::Api,
+                static_token: false,
+                unreachable: None,
                 advice: None,
             }),
         };
-        e.inner.advice = default_advice(&e.inner, AuthMode::ClientCredentials, false);
+        e.inner.advice = default_advice(&e.inner);
         e
     }
 
@@ -255,8 +302,10 @@ impl Error {
             operation,
             format!("{what} to {host} ({detail})"),
         );
+        e.inner.server = server_of(endpoint);
         if err.is_connect() || err.is_timeout() {
             e.inner.advice = Some(unreachable_advice(&host, endpoint, err.is_timeout()));
+            e.inner.unreachable = Some((host, err.is_timeout()));
         }
         e
     }
@@ -281,19 +330,24 @@ pub(crate) fn host_of(url: &url::Url) -> String {
     }
 }
 
-/// What to check when a host can't be reached: the setting that names it, with its
-/// environment variable, and the values Zoom uses.
+fn server_of(endpoint: Endpoint) -> Server {
+    match endpoint {
+        Endpoint::Api(_) => Server::Api,
+        Endpoint::Token => Server::Token,
+    }
+}
+
+/// What to check when a host can't be reached: the client setting that names it, and the
+/// values Zoom uses.
 fn unreachable_advice(host: &str, endpoint: Endpoint, timeout: bool) -> String {
-    let (setting, env, public, gov) = match endpoint {
+    let (setting, public, gov) = match endpoint {
         Endpoint::Token => (
             "token_url",
-            "ZOOM_TOKEN_URL",
             super::config::DEFAULT_TOKEN_URL,
             super::config::GOV_TOKEN_URL,
         ),
         Endpoint::Api(_) => (
             "api_url",
-            "ZOOM_API_URL",
             super::config::DEFAULT_API_URL,
             super::config::GOV_API_URL,
         ),
@@ -304,10 +358,8 @@ fn unreachable_advice(host: &str, endpoint: Endpoint, timeout: bool) -> String {
         "could not be reached"
     };
     format!(
-        "{host} {how}: check {setting} (or the {env} environment variable). It is {public} for \
-         Zoom accounts and {gov} for Zoom for Government accounts (zoom_for_government = true, \
-         which sets api_url and token_url together). Also check the network, proxy and firewall \
-         between here and {host}."
+        "{host} {how}: check {setting}. It is {public} for Zoom accounts and {gov} for Zoom for \
+         Government accounts. Also check the network, proxy and firewall between here and {host}."
     )
 }
 
@@ -551,9 +603,12 @@ pub(crate) fn check_success(
         ),
         tracking_id: meta.tracking_id.clone(),
         attempts: 1,
+        server: Server::Api,
+        static_token: auth == AuthMode::StaticToken,
+        unreachable: None,
         advice: None,
     };
-    inner.advice = default_advice(&inner, auth, false);
+    inner.advice = default_advice(&inner);
     Err(Error {
         inner: Box::new(inner),
     })
@@ -763,9 +818,12 @@ pub(crate) fn from_answer(
         message,
         tracking_id: meta.tracking_id.clone(),
         attempts: 1,
+        server: server_of(endpoint),
+        static_token: auth == AuthMode::StaticToken,
+        unreachable: None,
         advice: None,
     };
-    inner.advice = default_advice(&inner, auth, endpoint == Endpoint::Token);
+    inner.advice = default_advice(&inner);
     Error {
         inner: Box::new(inner),
     }
@@ -792,32 +850,32 @@ fn http_reason(status: u16) -> &'static str {
         .unwrap_or("no message")
 }
 
-fn default_advice(e: &Inner, auth: AuthMode, token_endpoint: bool) -> Option<String> {
+/// Advice in the client's own terms: its configuration fields (`api_url`, `token_url`,
+/// `rate_limits`, `retry_budget`, the credentials of [`super::Auth`]) and Zoom's.
+fn default_advice(e: &Inner) -> Option<String> {
     let s = match &e.kind {
         ErrorKind::NotFound => match e.missing {
             Some(Missing::User) => "Check the user's id or email: the user must exist in this Zoom account.".to_owned(),
             Some(Missing::RoleOrMember) => "The role does not exist in Zoom, or the user no longer holds it; it may \
-                 have been changed outside Terraform."
+                 have been changed meanwhile."
                 .to_owned(),
-            _ => "The object does not exist in Zoom; it may have been deleted outside Terraform.".to_owned(),
+            _ => "The object does not exist in Zoom; it may have been deleted meanwhile.".to_owned(),
         },
         ErrorKind::NameConflict => {
-            "Another role already has this name: choose another name, or import the existing role.".to_owned()
+            "Another role already has this name: choose another name, or use the existing role.".to_owned()
         }
-        ErrorKind::Authentication => match (token_endpoint, auth) {
-            (true, _) => "Zoom rejected the app's credentials: check client_id, client_secret and \
+        ErrorKind::Authentication => match (e.server, e.static_token) {
+            (Server::Token, _) => "Zoom rejected the app's credentials: check client_id, client_secret and \
                  account_id against the Server-to-Server OAuth app in the Zoom App Marketplace, and that the app \
                  is activated."
                 .to_owned(),
-            (false, AuthMode::StaticToken) => "The access token is invalid or expired: supply a fresh \
-                 access_token, or configure client_id, client_secret and account_id so the provider fetches and \
-                 renews tokens itself."
+            (_, true) => "The access token is invalid or expired: supply a fresh access_token, or use \
+                 client_id, client_secret and account_id so the client fetches and renews tokens itself."
                 .to_owned(),
-            (false, AuthMode::ClientCredentials) => "Zoom rejected freshly fetched access tokens: check \
-                 that client_id, client_secret and account_id belong to one activated Server-to-Server OAuth app. \
-                 If other pipelines or tools use the same app, Zoom may end a token when it issues a new one: \
-                 the provider renews its token each time, but a client taking new tokens continuously can still \
-                 win; give each pipeline an app of its own."
+            (_, false) => "Zoom rejected freshly fetched access tokens: check that client_id, client_secret \
+                 and account_id belong to one activated Server-to-Server OAuth app. If other clients use the \
+                 same app, Zoom may end a token when it issues a new one: the client renews its token each \
+                 time, but a client taking new tokens continuously can still win."
                 .to_owned(),
         },
         ErrorKind::MissingScopes { scopes } => {
@@ -832,10 +890,9 @@ fn default_advice(e: &Inner, auth: AuthMode, token_endpoint: bool) -> Option<Str
                 ("classic scopes", super::endpoints::classic_scopes())
             };
             format!(
-                "Add {list} to the app's scopes in the Zoom App Marketplace (everything the provider can \
+                "Add {list} to the app's scopes in the Zoom App Marketplace (everything the client can \
                  need on an app with {style}: {}). A token keeps the scopes it was issued with, so a NEW \
-                 token is needed after adding them: the provider fetches one when it starts (a static \
-                 access_token must be generated again).",
+                 token is needed after adding them (a static access_token must be generated again).",
                 all.join(", ")
             )
         }
@@ -852,8 +909,8 @@ fn default_advice(e: &Inner, auth: AuthMode, token_endpoint: bool) -> Option<Str
              Zoom resumes these requests at 00:00 GMT. Try again after that."
             .to_owned(),
         ErrorKind::RateLimited { daily: false } => "Zoom kept rate-limiting the request for longer than \
-             retries may take: set rate_limit_plan to the account's plan, or lower rate_limit_light and \
-             rate_limit_medium (the account's limits are shared by all its apps), or raise retry_timeout."
+             retries may take: lower rate_limits (the account's limits are shared by all its apps), or \
+             raise retry_budget."
             .to_owned(),
         ErrorKind::Transient => "This looked temporary but outlasted the retries: try again later; if it \
              persists check api_url, the network, and Zoom's status page."
@@ -1598,7 +1655,7 @@ mod tests {
                 .contains("not found: Zoom code 1034: Role does not exist."),
             "{e}"
         );
-        assert!(e.to_string().contains("deleted outside Terraform"), "{e}");
+        assert!(e.to_string().contains("deleted meanwhile"), "{e}");
 
         let e = api(400, r#"{"code":1224,"message":"Role name already used"}"#);
         assert!(
@@ -1606,7 +1663,7 @@ mod tests {
                 .contains("name already in use: Zoom code 1224"),
             "{e}"
         );
-        assert!(e.to_string().contains("import the existing role"), "{e}");
+        assert!(e.to_string().contains("use the existing role"), "{e}");
 
         let e = api(
             400,
@@ -1686,8 +1743,7 @@ mod tests {
             "{t}"
         );
         assert!(
-            t.contains("lower rate_limit_light and rate_limit_medium")
-                && t.contains("raise retry_timeout"),
+            t.contains("lower rate_limits") && t.contains("raise retry_budget"),
             "{t}"
         );
 
@@ -1745,6 +1801,28 @@ mod tests {
             r#"{"code":300,"message":"Validation Failed.","errors":[{"field":"name","message":"must not be empty"}]}"#,
         );
         assert_eq!(e.message(), "Validation Failed. (name: must not be empty)");
+    }
+
+    #[test]
+    fn the_client_advises_in_its_own_terms_only() {
+        // Terraform's words and the provider's settings belong to the provider's
+        // diagnostics (src/provider/errors.rs), never to the client.
+        let src = include_str!("error.rs");
+        for function in ["fn default_advice", "fn unreachable_advice"] {
+            let body = &src[src.find(function).expect(function)..];
+            let body = &body[..body.find("\n}\n").unwrap_or(body.len())];
+            for word in [
+                "Terraform",
+                "import",
+                "ZOOM_",
+                "rate_limit_",
+                "retry_timeout",
+                "zoom_for_government",
+                "provider",
+            ] {
+                assert!(!body.contains(word), "{function} says {word:?}");
+            }
+        }
     }
 
     #[test]

@@ -24,17 +24,20 @@ mod model;
 mod retry;
 mod roots;
 mod stats;
+mod transport;
 
 pub use batch::AssignBatcher;
 pub use client::{ZoomClient, MAX_MEMBERS_PER_ASSIGN, MEMBERS_PAGE_SIZE};
 pub use config::{
-    Auth, ClientConfig, RateLimits, Secret, DEFAULT_API_URL, DEFAULT_TOKEN_URL,
+    Auth, ClientConfig, RateLimits, RatePlan, Secret, DEFAULT_API_URL, DEFAULT_TOKEN_URL,
     DEFAULT_WINDOW_MARGIN, GOV_API_URL, GOV_TOKEN_URL,
 };
 pub use endpoints::{
     classic_scopes, endpoint, endpoint_for, granular_scopes, ApiEndpoint, ENDPOINTS,
 };
-pub use error::{parse_scopes, Error, ErrorKind, Missing};
+#[cfg(test)]
+pub(crate) use error::{from_answer, AnswerMeta, AuthMode, Endpoint};
+pub use error::{parse_scopes, Error, ErrorKind, Missing, Server};
 pub use limiter::Category;
 pub use model::{AssignResult, CreateRole, Member, MemberRef, Role, UpdateRole, User};
 pub use retry::{parse_retry_after, Backoff};
