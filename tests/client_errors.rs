@@ -358,7 +358,7 @@ async fn persistent_server_errors_and_per_second_429s_end_as_transient_and_rate_
     let e = c.get_role("1").await.unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::RateLimited { daily: false });
     assert!(
-        e.to_string().contains("lower rate_limit_light") && e.to_string().contains("retry_timeout"),
+        e.to_string().contains("lower rate_limits") && e.to_string().contains("retry_budget"),
         "{e}"
     );
     assert!(c.stats().rate_limited >= 1);
