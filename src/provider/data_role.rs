@@ -10,6 +10,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::errors::zoom_diag;
+use super::shared::{brief_roles, count, exactly_one_of, role_not_found};
 use super::ProviderData;
 use crate::tfplugin::{Attribute, Block, DataSource, Diagnostic, Diagnostics, Schema, Type, Value};
 use crate::zoom::{Role, ZoomClient};
@@ -60,50 +61,6 @@ pub fn schema() -> Schema {
 }
 
 // ---- validate --------------------------------------------------------------------------
-
-/// Checks that exactly one of the attributes `a` and `b` is set, and that a set one is not
-/// empty. `what` names the thing looked up, for messages ("role", "user"). Unknown values
-/// are not judged: an unknown may still turn out null, so the check waits for the read.
-pub(super) fn exactly_one_of(config: &Value, a: &str, b: &str, what: &str) -> Diagnostics {
-    let mut diags = Diagnostics::new();
-    let (va, vb) = (config.attr(a), config.attr(b));
-    if va.is_unknown() || vb.is_unknown() {
-        return diags;
-    }
-    match (va.is_null(), vb.is_null()) {
-        (true, true) => diags.push(Diagnostic::error(
-            format!("No {what} named"),
-            format!("Set {a} or {b} to say which {what} to read (exactly one of them)."),
-        )),
-        (false, false) => diags.push(
-            Diagnostic::error(
-                format!("Both {a} and {b} given"),
-                format!(
-                    "A zoom_{what} data source finds the {what} by {a} or by {b}, not both: \
-                     remove one of them."
-                ),
-            )
-            .at_attr(b),
-        ),
-        _ => {}
-    }
-    for attr in [a, b] {
-        if config
-            .attr(attr)
-            .as_str()
-            .is_some_and(|s| s.trim().is_empty())
-        {
-            diags.push(
-                Diagnostic::error(
-                    format!("Empty {attr}"),
-                    format!("{attr} is an empty string; set it to the {what}'s {attr}."),
-                )
-                .at_attr(attr),
-            );
-        }
-    }
-    diags
-}
 
 pub fn validate(config: &Value) -> Diagnostics {
     exactly_one_of(config, "id", "name", "role")
@@ -176,49 +133,6 @@ fn match_name<'a>(roles: &'a [Role], name: &str) -> Option<&'a Role> {
         .iter()
         .find(|r| r.name == name)
         .or_else(|| roles.iter().find(|r| r.name.eq_ignore_ascii_case(name)))
-}
-
-/// "Role not found" for an id Zoom doesn't know (code 1034), listing the roles it does.
-pub(super) async fn role_not_found(
-    data: &ProviderData,
-    client: &ZoomClient,
-    id: &str,
-    attr: &str,
-) -> Diagnostic {
-    let roles = data.cache.roles(client).await.unwrap_or_default();
-    Diagnostic::error(
-        "Role not found",
-        format!(
-            "Zoom has no role with id {id:?} (Zoom code 1034, \"Role does not exist\"). The \
-             account's roles: {}. Use \"1\" for Admin, or a custom role's id, e.g. from a \
-             zoom_role resource or a zoom_role data source found by name.",
-            brief_roles(&roles)
-        ),
-    )
-    .at_attr(attr)
-}
-
-/// The first few roles as `"Name" (id)`, for messages.
-pub(super) fn brief_roles(roles: &[Role]) -> String {
-    const SHOWN: usize = 8;
-    if roles.is_empty() {
-        return "none could be listed".to_string();
-    }
-    let mut out: Vec<String> = roles
-        .iter()
-        .take(SHOWN)
-        .map(|r| format!("{:?} ({})", r.name, r.id))
-        .collect();
-    if roles.len() > SHOWN {
-        out.push(format!("and {} more", roles.len() - SHOWN));
-    }
-    out.join(", ")
-}
-
-/// A number attribute from an optional count.
-pub(super) fn count(n: Option<u64>) -> Value {
-    n.and_then(|n| i64::try_from(n).ok())
-        .map_or(Value::Null, Value::from)
 }
 
 fn state_from_role(role: &Role) -> Value {
@@ -326,15 +240,6 @@ mod tests {
         assert_eq!(match_name(&roles, "Auditors").map(|r| &*r.id), Some("r2"));
         assert_eq!(match_name(&roles, "ADMIN").map(|r| &*r.id), Some("1"));
         assert!(match_name(&roles, "Reviewers").is_none());
-    }
-
-    #[test]
-    fn brief_lists_a_few_roles() {
-        assert_eq!(brief_roles(&[]), "none could be listed");
-        let many: Vec<Role> = (0..10).map(|i| role(&i.to_string(), "R")).collect();
-        let b = brief_roles(&many);
-        assert!(b.starts_with("\"R\" (0), "), "{b}");
-        assert!(b.ends_with("and 2 more"), "{b}");
     }
 
     #[test]

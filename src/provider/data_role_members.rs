@@ -11,9 +11,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::data_role::role_not_found;
 use super::errors::zoom_diag;
-use super::role::{system_role_name, MEMBER, OWNER};
+use super::shared::{role_not_found, system_role_name, MEMBER, OWNER};
 use super::ProviderData;
 use crate::tfplugin::{Attribute, Block, DataSource, Diagnostic, Diagnostics, Schema, Type, Value};
 use crate::zoom::{Error, ErrorKind, Member};

@@ -9,9 +9,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::data_role::exactly_one_of;
 use super::errors::zoom_diag;
-use super::role_membership::is_plausible_email;
+use super::shared::{exactly_one_of, is_plausible_email};
 use super::ProviderData;
 use crate::tfplugin::{Attribute, Block, DataSource, Diagnostic, Diagnostics, Schema, Value};
 use crate::zoom::{User, ZoomClient};

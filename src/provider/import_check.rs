@@ -6,7 +6,7 @@
 //! (which the framework turns into the same ID) both get them. A lookup that fails for
 //! another reason (network, scopes) lets the import go on: read reports that failure.
 
-use super::data_role::brief_roles;
+use super::shared::brief_roles;
 use super::ProviderData;
 use crate::tfplugin::Diagnostic;
 use crate::zoom::{MemberRef, ZoomClient};

@@ -32,7 +32,7 @@
 
 use std::sync::Arc;
 
-use super::role::{system_role_name, ADMIN, MEMBER, OWNER};
+use super::shared::{system_role_name, ADMIN, MEMBER, OWNER};
 use super::ProviderData;
 use crate::tfplugin::{Diagnostic, Diagnostics, Severity};
 use crate::zoom::{User, ZoomClient};

@@ -14,6 +14,7 @@ pub mod lockout;
 pub mod role;
 pub mod role_members;
 pub mod role_membership;
+mod shared;
 
 use std::sync::{Arc, RwLock};
 

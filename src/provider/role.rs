@@ -11,26 +11,13 @@ use async_trait::async_trait;
 
 use super::errors::zoom_diag;
 use super::lockout;
+use super::shared::{system_role_name, ADMIN, MEMBER, OWNER};
 use super::ProviderData;
 use crate::tfplugin::{
     Attribute, Block, Diagnostic, Diagnostics, IdentitySchema, Listed, Plan, Resource, Schema,
     Type, Value,
 };
 use crate::zoom::{CreateRole, Role, UpdateRole};
-
-pub const OWNER: &str = "0";
-pub const ADMIN: &str = "1";
-pub const MEMBER: &str = "2";
-
-/// The name Zoom gives a system role id, if it is one.
-pub fn system_role_name(id: &str) -> Option<&'static str> {
-    match id {
-        OWNER => Some("Owner"),
-        ADMIN => Some("Admin"),
-        MEMBER => Some("Member"),
-        _ => None,
-    }
-}
 
 pub struct RoleResource {
     data: Arc<ProviderData>,

@@ -12,8 +12,7 @@ use async_trait::async_trait;
 
 use super::errors::zoom_diag;
 use super::lockout;
-use super::role::system_role_name;
-use super::role_membership::is_plausible_email;
+use super::shared::{is_plausible_email, system_role_name};
 use super::ProviderData;
 use crate::tfplugin::{
     Attribute, Block, Diagnostic, Diagnostics, IdentitySchema, Plan, Resource, Schema, Type, Value,
