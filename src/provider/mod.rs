@@ -6,7 +6,7 @@ pub mod cache;
 pub mod config;
 pub mod data_role;
 pub mod data_role_members;
-pub mod data_roles;
+pub mod data_source_roles;
 pub mod data_user;
 mod errors;
 mod import_check;
@@ -157,7 +157,7 @@ impl Provider for ZoomProvider {
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![
-            Arc::new(data_roles::RolesDataSource::new(self.data.clone())),
+            Arc::new(data_source_roles::RolesDataSource::new(self.data.clone())),
             Arc::new(data_role::RoleDataSource::new(self.data.clone())),
             Arc::new(data_role_members::RoleMembersDataSource::new(
                 self.data.clone(),
