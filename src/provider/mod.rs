@@ -4,7 +4,7 @@
 
 pub mod cache;
 pub mod config;
-pub mod data_role;
+pub mod data_source_role;
 pub mod data_role_members;
 pub mod data_source_roles;
 pub mod data_user;
@@ -158,7 +158,7 @@ impl Provider for ZoomProvider {
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![
             Arc::new(data_source_roles::RolesDataSource::new(self.data.clone())),
-            Arc::new(data_role::RoleDataSource::new(self.data.clone())),
+            Arc::new(data_source_role::RoleDataSource::new(self.data.clone())),
             Arc::new(data_role_members::RoleMembersDataSource::new(
                 self.data.clone(),
             )),

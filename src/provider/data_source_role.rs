@@ -25,90 +25,94 @@ impl RoleDataSource {
     }
 }
 
-// ---- schema ----------------------------------------------------------------------------
+#[async_trait]
+impl DataSource for RoleDataSource {
+    fn type_name(&self) -> &'static str {
+        "zoom_role"
+    }
 
-pub fn schema() -> Schema {
-    Schema::new(
-        0,
-        Block::new(
-            "One Zoom role, found by `id` or by `name` (set exactly one), with its \
-             description, type, privileges and member count. Use it to refer to a role that \
-             Terraform doesn't manage, such as Admin or a role created in Zoom's admin pages.",
-            vec![
-                Attribute::string("id")
-                    .optional()
-                    .computed()
-                    .describe("The role's Zoom id: `0` Owner, `1` Admin, `2` Member, or a custom role's id. Set this or `name`; when the role is found by name, this is its id."),
-                Attribute::string("name")
-                    .optional()
-                    .computed()
-                    .describe("The role's name. Set this or `id`. Matched without regard to case, as Zoom compares role names; the result holds Zoom's spelling."),
-                Attribute::string("description")
-                    .computed()
-                    .describe("The role's description; null when it has none."),
-                Attribute::string("type")
-                    .computed()
-                    .describe("`common` for account roles, `iq` for Revenue Accelerator roles."),
-                Attribute::new("privileges", Type::set(Type::String))
-                    .computed()
-                    .describe("The role's privileges, such as `User:Read` or `Role:Edit`."),
-                Attribute::number("total_members")
-                    .computed()
-                    .describe("How many users hold the role, as Zoom counts them; null when Zoom doesn't say."),
-            ],
-        ),
-    )
-}
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new(
+                "One Zoom role, found by `id` or by `name` (set exactly one), with its \
+                 description, type, privileges and member count. Use it to refer to a role that \
+                 Terraform doesn't manage, such as Admin or a role created in Zoom's admin pages.",
+                vec![
+                    Attribute::string("id")
+                        .optional()
+                        .computed()
+                        .describe("The role's Zoom id: `0` Owner, `1` Admin, `2` Member, or a custom role's id. Set this or `name`; when the role is found by name, this is its id."),
+                    Attribute::string("name")
+                        .optional()
+                        .computed()
+                        .describe("The role's name. Set this or `id`. Matched without regard to case, as Zoom compares role names; the result holds Zoom's spelling."),
+                    Attribute::string("description")
+                        .computed()
+                        .describe("The role's description; null when it has none."),
+                    Attribute::string("type")
+                        .computed()
+                        .describe("`common` for account roles, `iq` for Revenue Accelerator roles."),
+                    Attribute::new("privileges", Type::set(Type::String))
+                        .computed()
+                        .describe("The role's privileges, such as `User:Read` or `Role:Edit`."),
+                    Attribute::number("total_members")
+                        .computed()
+                        .describe("How many users hold the role, as Zoom counts them; null when Zoom doesn't say."),
+                ],
+            ),
+        )
+    }
 
-// ---- validate --------------------------------------------------------------------------
+    fn validate(&self, config: &Value) -> Diagnostics {
+        exactly_one_of(config, "id", "name", "role")
+    }
 
-pub fn validate(config: &Value) -> Diagnostics {
-    exactly_one_of(config, "id", "name", "role")
-}
-
-// ---- read ------------------------------------------------------------------------------
-
-async fn read(data: &ProviderData, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
-    let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
-    let client = &ready.client;
-    let (id, attr) = match (config.attr("id").as_str(), config.attr("name").as_str()) {
-        (Some(id), _) => (id.trim().to_string(), "id"),
-        (None, Some(name)) => match find_by_name(data, client, name).await {
-            Ok(Some(role)) => (role.id, "name"),
-            Ok(None) => {
-                let roles = data.cache.roles(client).await.unwrap_or_default();
-                diags.push(
-                    Diagnostic::error(
-                        "Role not found",
-                        format!(
-                            "Zoom has no role named {name:?} (compared without regard to \
-                             case). The account's roles: {}.",
-                            brief_roles(&roles)
-                        ),
-                    )
-                    .at_attr("name"),
-                );
-                return None;
+    async fn read(&self, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
+        let data = &self.data;
+        let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
+        let client = &ready.client;
+        let (id, attr) = match (config.attr("id").as_str(), config.attr("name").as_str()) {
+            (Some(id), _) => (id.trim().to_string(), "id"),
+            (None, Some(name)) => match find_by_name(data, client, name).await {
+                Ok(Some(role)) => (role.id, "name"),
+                Ok(None) => {
+                    let roles = data.cache.roles(client).await.unwrap_or_default();
+                    diags.push(
+                        Diagnostic::error(
+                            "Role not found",
+                            format!(
+                                "Zoom has no role named {name:?} (compared without regard to \
+                                 case). The account's roles: {}.",
+                                brief_roles(&roles)
+                            ),
+                        )
+                        .at_attr("name"),
+                    );
+                    return None;
+                }
+                Err(e) => {
+                    diags.push(zoom_diag(&e, Some("name")));
+                    return None;
+                }
+            },
+            (None, None) => return None,
+        };
+        match client.get_role(&id).await {
+            Ok(role) => Some(state_from_role(&role)),
+            Err(e) if e.is_not_found() => {
+                diags.push(role_not_found(data, client, &id, attr).await);
+                None
             }
             Err(e) => {
-                diags.push(zoom_diag(&e, Some("name")));
-                return None;
+                diags.push(zoom_diag(&e, Some(attr)));
+                None
             }
-        },
-        (None, None) => return None,
-    };
-    match client.get_role(&id).await {
-        Ok(role) => Some(state_from_role(&role)),
-        Err(e) if e.is_not_found() => {
-            diags.push(role_not_found(data, client, &id, attr).await);
-            None
-        }
-        Err(e) => {
-            diags.push(zoom_diag(&e, Some(attr)));
-            None
         }
     }
 }
+
+// ---- read ------------------------------------------------------------------------------
 
 /// The role named `name`: an exact match first, else the one matching without regard to
 /// case. Account (`common`) roles come from the cached list; Revenue Accelerator (`iq`)
@@ -155,29 +159,14 @@ fn state_from_role(role: &Role) -> Value {
     ])
 }
 
-#[async_trait]
-impl DataSource for RoleDataSource {
-    fn type_name(&self) -> &'static str {
-        "zoom_role"
-    }
-
-    fn schema(&self) -> Schema {
-        schema()
-    }
-
-    fn validate(&self, config: &Value) -> Diagnostics {
-        validate(config)
-    }
-
-    async fn read(&self, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
-        read(&self.data, config, diags).await
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::tfplugin::AttrPath;
+
+    fn validate(config: &Value) -> Diagnostics {
+        RoleDataSource::new(Default::default()).validate(config)
+    }
 
     fn config(id: Value, name: Value) -> Value {
         let mut c = Value::object([
