@@ -5,7 +5,7 @@
 pub mod cache;
 pub mod config;
 pub mod data_source_role;
-pub mod data_role_members;
+pub mod data_source_role_members;
 pub mod data_source_roles;
 pub mod data_user;
 mod errors;
@@ -159,7 +159,7 @@ impl Provider for ZoomProvider {
         vec![
             Arc::new(data_source_roles::RolesDataSource::new(self.data.clone())),
             Arc::new(data_source_role::RoleDataSource::new(self.data.clone())),
-            Arc::new(data_role_members::RoleMembersDataSource::new(
+            Arc::new(data_source_role_members::RoleMembersDataSource::new(
                 self.data.clone(),
             )),
             Arc::new(data_user::UserDataSource::new(self.data.clone())),
