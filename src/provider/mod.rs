@@ -7,7 +7,7 @@ pub mod config;
 pub mod data_source_role;
 pub mod data_source_role_members;
 pub mod data_source_roles;
-pub mod data_user;
+pub mod data_source_user;
 mod errors;
 mod import_check;
 pub mod lockout;
@@ -162,7 +162,7 @@ impl Provider for ZoomProvider {
             Arc::new(data_source_role_members::RoleMembersDataSource::new(
                 self.data.clone(),
             )),
-            Arc::new(data_user::UserDataSource::new(self.data.clone())),
+            Arc::new(data_source_user::UserDataSource::new(self.data.clone())),
         ]
     }
 }

@@ -25,109 +25,115 @@ impl UserDataSource {
     }
 }
 
-// ---- schema ----------------------------------------------------------------------------
-
-pub fn schema() -> Schema {
-    Schema::new(
-        0,
-        Block::new(
-            "One Zoom user of the account, found by `id` or by `email` (set exactly one), \
-             with the one role they hold.",
-            vec![
-                Attribute::string("id")
-                    .optional()
-                    .computed()
-                    .describe("The user's Zoom id. Set this or `email`; when the user is found by email, this is their id."),
-                Attribute::string("email")
-                    .optional()
-                    .computed()
-                    .describe("The user's email. Set this or `id`. Matched without regard to case; the result holds Zoom's spelling."),
-                Attribute::string("first_name")
-                    .computed()
-                    .describe("The user's first name; null when Zoom has none."),
-                Attribute::string("last_name")
-                    .computed()
-                    .describe("The user's last name; null when Zoom has none."),
-                Attribute::string("role_id")
-                    .computed()
-                    .describe("The id of the role the user holds: `0` Owner, `1` Admin, `2` Member, or a custom role's id."),
-                Attribute::string("role_name")
-                    .computed()
-                    .describe("The name of the role the user holds."),
-            ],
-        ),
-    )
-}
-
-// ---- validate --------------------------------------------------------------------------
-
-pub fn validate(config: &Value) -> Diagnostics {
-    let mut diags = exactly_one_of(config, "id", "email", "user");
-    if let Some(e) = config.attr("email").as_str() {
-        if !e.trim().is_empty() && !is_plausible_email(e) {
-            diags.push(
-                Diagnostic::error(
-                    "Malformed email",
-                    format!("{e:?} is not an email address; write it as name@example.com."),
-                )
-                .at_attr("email"),
-            );
-        }
+#[async_trait]
+impl DataSource for UserDataSource {
+    fn type_name(&self) -> &'static str {
+        "zoom_user"
     }
-    if let Some(id) = config.attr("id").as_str() {
-        let why = if id.contains('@') {
-            Some("looks like an email: set email instead of id")
-        } else if id.contains('/') || id.trim().contains(char::is_whitespace) {
-            Some("is not a Zoom user id (ids look like \"z8yCxjabcdEFGhij8ABCdeF\")")
-        } else {
-            None
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new(
+                "One Zoom user of the account, found by `id` or by `email` (set exactly one), \
+                 with the one role they hold.",
+                vec![
+                    Attribute::string("id")
+                        .optional()
+                        .computed()
+                        .describe("The user's Zoom id. Set this or `email`; when the user is found by email, this is their id."),
+                    Attribute::string("email")
+                        .optional()
+                        .computed()
+                        .describe("The user's email. Set this or `id`. Matched without regard to case; the result holds Zoom's spelling."),
+                    Attribute::string("first_name")
+                        .computed()
+                        .describe("The user's first name; null when Zoom has none."),
+                    Attribute::string("last_name")
+                        .computed()
+                        .describe("The user's last name; null when Zoom has none."),
+                    Attribute::string("role_id")
+                        .computed()
+                        .describe("The id of the role the user holds: `0` Owner, `1` Admin, `2` Member, or a custom role's id."),
+                    Attribute::string("role_name")
+                        .computed()
+                        .describe("The name of the role the user holds."),
+                ],
+            ),
+        )
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diags = exactly_one_of(config, "id", "email", "user");
+        if let Some(e) = config.attr("email").as_str() {
+            if !e.trim().is_empty() && !is_plausible_email(e) {
+                diags.push(
+                    Diagnostic::error(
+                        "Malformed email",
+                        format!("{e:?} is not an email address; write it as name@example.com."),
+                    )
+                    .at_attr("email"),
+                );
+            }
+        }
+        if let Some(id) = config.attr("id").as_str() {
+            let why = if id.contains('@') {
+                Some("looks like an email: set email instead of id")
+            } else if id.contains('/') || id.trim().contains(char::is_whitespace) {
+                Some("is not a Zoom user id (ids look like \"z8yCxjabcdEFGhij8ABCdeF\")")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                diags.push(
+                    Diagnostic::error("Malformed id", format!("{id:?} {why}.")).at_attr("id"),
+                );
+            }
+        }
+        diags
+    }
+
+    async fn read(&self, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
+        let data = &self.data;
+        let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
+        let client = &ready.client;
+        let (who, attr) = match (config.attr("id").as_str(), config.attr("email").as_str()) {
+            (Some(id), _) => (id.trim(), "id"),
+            (None, Some(email)) => (email.trim(), "email"),
+            (None, None) => return None,
         };
-        if let Some(why) = why {
-            diags.push(Diagnostic::error("Malformed id", format!("{id:?} {why}.")).at_attr("id"));
-        }
+        // Straight from Zoom, not the plan-time user cache: the role may have changed in
+        // this very apply, and a data source reads a handful of users at most.
+        let user = match client.get_user(who).await {
+            Ok(u) => u,
+            Err(e) if e.is_not_found() => {
+                diags.push(
+                    Diagnostic::error(
+                        "User not found",
+                        format!(
+                            "Zoom has no user {who:?} in this account. Check the spelling, and \
+                             that the user has joined the account. {e}"
+                        ),
+                    )
+                    .at_attr(attr),
+                );
+                return None;
+            }
+            Err(e) => {
+                diags.push(zoom_diag(&e, Some(attr)));
+                return None;
+            }
+        };
+        let role_name = match (&user.role_name, &user.role_id) {
+            (Some(name), _) => Some(name.clone()),
+            (None, Some(role_id)) => role_name_of(data, client, role_id).await,
+            (None, None) => None,
+        };
+        Some(state_from_user(&user, role_name))
     }
-    diags
 }
 
 // ---- read ------------------------------------------------------------------------------
-
-async fn read(data: &ProviderData, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
-    let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
-    let client = &ready.client;
-    let (who, attr) = match (config.attr("id").as_str(), config.attr("email").as_str()) {
-        (Some(id), _) => (id.trim(), "id"),
-        (None, Some(email)) => (email.trim(), "email"),
-        (None, None) => return None,
-    };
-    // Straight from Zoom, not the plan-time user cache: the role may have changed in
-    // this very apply, and a data source reads a handful of users at most.
-    let user = match client.get_user(who).await {
-        Ok(u) => u,
-        Err(e) if e.is_not_found() => {
-            diags.push(
-                Diagnostic::error(
-                    "User not found",
-                    format!(
-                        "Zoom has no user {who:?} in this account. Check the spelling, and \
-                         that the user has joined the account. {e}"
-                    ),
-                )
-                .at_attr(attr),
-            );
-            return None;
-        }
-        Err(e) => {
-            diags.push(zoom_diag(&e, Some(attr)));
-            return None;
-        }
-    };
-    let role_name = match (&user.role_name, &user.role_id) {
-        (Some(name), _) => Some(name.clone()),
-        (None, Some(role_id)) => role_name_of(data, client, role_id).await,
-        (None, None) => None,
-    };
-    Some(state_from_user(&user, role_name))
-}
 
 /// The name of a role, from the cached role list or else from Zoom; `None` if neither says.
 async fn role_name_of(data: &ProviderData, client: &ZoomClient, role_id: &str) -> Option<String> {
@@ -151,29 +157,14 @@ fn state_from_user(user: &User, role_name: Option<String>) -> Value {
     ])
 }
 
-#[async_trait]
-impl DataSource for UserDataSource {
-    fn type_name(&self) -> &'static str {
-        "zoom_user"
-    }
-
-    fn schema(&self) -> Schema {
-        schema()
-    }
-
-    fn validate(&self, config: &Value) -> Diagnostics {
-        validate(config)
-    }
-
-    async fn read(&self, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
-        read(&self.data, config, diags).await
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::tfplugin::AttrPath;
+
+    fn validate(config: &Value) -> Diagnostics {
+        UserDataSource::new(Default::default()).validate(config)
+    }
 
     fn config(id: Value, email: Value) -> Value {
         Value::object([
