@@ -11,7 +11,7 @@ pub mod data_source_user;
 mod errors;
 mod import_check;
 pub mod lockout;
-pub mod role;
+pub mod resource_role;
 pub mod role_members;
 pub mod role_membership;
 mod shared;
@@ -149,7 +149,7 @@ impl Provider for ZoomProvider {
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![
-            Arc::new(role::RoleResource::new(self.data.clone())),
+            Arc::new(resource_role::RoleResource::new(self.data.clone())),
             Arc::new(role_membership::MembershipResource::new(self.data.clone())),
             Arc::new(role_members::RoleMembersResource::new(self.data.clone())),
         ]
