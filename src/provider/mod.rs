@@ -12,7 +12,7 @@ mod errors;
 mod import_check;
 pub mod lockout;
 pub mod resource_role;
-pub mod role_members;
+pub mod resource_role_members;
 pub mod role_membership;
 mod shared;
 
@@ -151,7 +151,7 @@ impl Provider for ZoomProvider {
         vec![
             Arc::new(resource_role::RoleResource::new(self.data.clone())),
             Arc::new(role_membership::MembershipResource::new(self.data.clone())),
-            Arc::new(role_members::RoleMembersResource::new(self.data.clone())),
+            Arc::new(resource_role_members::RoleMembersResource::new(self.data.clone())),
         ]
     }
 
