@@ -13,8 +13,11 @@ mod import_check;
 pub mod lockout;
 pub mod resource_role;
 pub mod resource_role_members;
-pub mod role_membership;
+pub mod resource_role_membership;
 mod shared;
+
+/// The membership resource's old path, which tests/prop_parsing.rs names.
+pub use resource_role_membership as role_membership;
 
 use std::sync::{Arc, RwLock};
 
@@ -150,8 +153,12 @@ impl Provider for ZoomProvider {
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![
             Arc::new(resource_role::RoleResource::new(self.data.clone())),
-            Arc::new(role_membership::MembershipResource::new(self.data.clone())),
-            Arc::new(resource_role_members::RoleMembersResource::new(self.data.clone())),
+            Arc::new(resource_role_membership::RoleMembershipResource::new(
+                self.data.clone(),
+            )),
+            Arc::new(resource_role_members::RoleMembersResource::new(
+                self.data.clone(),
+            )),
         ]
     }
 

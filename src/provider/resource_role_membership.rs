@@ -23,49 +23,363 @@ use crate::tfplugin::{
 use crate::tfplugin::{IdentitySchema, Listed};
 use crate::zoom::{ErrorKind, Member, MemberRef, User};
 
-pub struct MembershipResource {
+pub struct RoleMembershipResource {
     data: Arc<ProviderData>,
 }
 
-impl MembershipResource {
-    pub fn new(data: Arc<ProviderData>) -> MembershipResource {
-        MembershipResource { data }
+impl RoleMembershipResource {
+    pub fn new(data: Arc<ProviderData>) -> RoleMembershipResource {
+        RoleMembershipResource { data }
     }
 }
 
-// ---- schema ----------------------------------------------------------------------------
+#[async_trait]
+impl Resource for RoleMembershipResource {
+    fn type_name(&self) -> &'static str {
+        "zoom_role_membership"
+    }
 
-pub fn schema() -> Schema {
-    Schema::new(
-        0,
-        Block::new(
-            "Makes one Zoom user hold one role. A Zoom user holds exactly one role, so this \
-             resource moves the user into `role_id` (out of whatever role they held); \
-             changing `role_id` moves them again in place, and destroying it returns them to \
-             the Member role. Name the user by `email` or `user_id` (or both, if they agree). \
-             Don't give one user two memberships: they would take turns holding the role.",
-            vec![
-                Attribute::string("id")
-                    .computed()
-                    .describe("`<role_id>/<user_id>`. Import takes this form or `<role_id>/<email>`."),
-                Attribute::string("role_id")
-                    .required()
-                    .describe("The role to hold: `1` for Admin, or a custom role's id (e.g. `zoom_role.auditors.id`). Owner (`0`) and Member (`2`) can't be assigned through Zoom's API: Member is what destroying a membership returns a user to."),
-                Attribute::string("user_id")
-                    .optional()
-                    .computed()
-                    .use_state_for_unknown()
-                    .requires_replace()
-                    .describe("The user's Zoom id. Set this or `email`; the other is filled in. Naming another user replaces the membership."),
-                Attribute::string("email")
-                    .optional()
-                    .computed()
-                    .use_state_for_unknown()
-                    .requires_replace()
-                    .describe("The user's email, compared without regard to case: a spelling that differs only in case from the state's plans no change, and the state keeps the spelling it was created or imported with. Set this or `user_id`; the other is filled in. Naming another user replaces the membership."),
-            ],
-        ),
-    )
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new(
+                "Makes one Zoom user hold one role. A Zoom user holds exactly one role, so this \
+                 resource moves the user into `role_id` (out of whatever role they held); \
+                 changing `role_id` moves them again in place, and destroying it returns them to \
+                 the Member role. Name the user by `email` or `user_id` (or both, if they agree). \
+                 Don't give one user two memberships: they would take turns holding the role.",
+                vec![
+                    Attribute::string("id")
+                        .computed()
+                        .describe("`<role_id>/<user_id>`. Import takes this form or `<role_id>/<email>`."),
+                    Attribute::string("role_id")
+                        .required()
+                        .describe("The role to hold: `1` for Admin, or a custom role's id (e.g. `zoom_role.auditors.id`). Owner (`0`) and Member (`2`) can't be assigned through Zoom's API: Member is what destroying a membership returns a user to."),
+                    Attribute::string("user_id")
+                        .optional()
+                        .computed()
+                        .use_state_for_unknown()
+                        .requires_replace()
+                        .describe("The user's Zoom id. Set this or `email`; the other is filled in. Naming another user replaces the membership."),
+                    Attribute::string("email")
+                        .optional()
+                        .computed()
+                        .use_state_for_unknown()
+                        .requires_replace()
+                        .describe("The user's email, compared without regard to case: a spelling that differs only in case from the state's plans no change, and the state keeps the spelling it was created or imported with. Set this or `user_id`; the other is filled in. Naming another user replaces the membership."),
+                ],
+            ),
+        )
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        if let Some(role_id) = config.attr("role_id").as_str() {
+            if role_id.trim().is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        "Empty role_id",
+                        "role_id must name a Zoom role, e.g. \"1\" for Admin.",
+                    )
+                    .at_attr("role_id"),
+                );
+            } else if let Some(why) = unassignable_role(role_id) {
+                let name = system_role_name(role_id).unwrap_or_default();
+                diags.push(
+                    Diagnostic::error(format!("The {name} role can't be assigned"), why)
+                        .at_attr("role_id"),
+                );
+            }
+        }
+        let user_id = config.attr("user_id");
+        let email = config.attr("email");
+        if user_id.is_null() && email.is_null() {
+            diags.push(Diagnostic::error(
+                "No user named",
+                "A zoom_role_membership needs the user: set email (e.g. email = \"paul@example.com\") \
+                 or user_id, or both if they name the same user.",
+            ));
+        }
+        if let Some(e) = email.as_str() {
+            if !is_plausible_email(e) {
+                diags.push(
+                    Diagnostic::error(
+                        "Malformed email",
+                        format!("{e:?} is not an email address; write it as name@example.com."),
+                    )
+                    .at_attr("email"),
+                );
+            }
+        }
+        if let Some(u) = user_id.as_str() {
+            if u.trim().is_empty() || u.contains('/') || u.contains(char::is_whitespace) {
+                diags.push(
+                    Diagnostic::error(
+                        "Malformed user_id",
+                        format!(
+                            "{u:?} is not a Zoom user id (ids look like \"z8yCxjabcdEFGhij8ABCdeF\")."
+                        ),
+                    )
+                    .at_attr("user_id"),
+                );
+            }
+        }
+        diags
+    }
+
+    async fn plan(&self, plan: &mut Plan) {
+        let data = &self.data;
+        if plan.is_destroy() {
+            // Destroying returns the user to Member: refused if that locks the app out.
+            let changes = leaving_prior(&plan.prior, None);
+            let refusals = lockout::check(data, &changes).await;
+            plan.diagnostics.extend(refusals);
+            return;
+        }
+        // An email that differs only in case names the same user: no change at all, the state
+        // keeps its spelling (so an import plans empty whatever case the configuration uses).
+        if plan.is_update() {
+            let prior_email = plan.prior.attr("email").clone();
+            let same_email = match (plan.planned.attr("email").as_str(), prior_email.as_str()) {
+                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                _ => false,
+            };
+            if same_email {
+                plan.planned.set_attr("email", prior_email);
+                plan.requires_replace
+                    .retain(|p| *p != AttrPath::attr("email"));
+            }
+        }
+        if let Some(role_id) = plan.planned.attr("role_id").as_str() {
+            if let Some(conflict) = data.cache.claim_role_mode(role_id, false) {
+                plan.diagnostics.push(conflict.at_attr("role_id"));
+            }
+        }
+        let moving = plan.is_create() || plan.planned.attr("role_id") != plan.prior.attr("role_id");
+        if moving {
+            if let Ok(ready) = data.ready() {
+                check_against_zoom(data, &ready.client, plan).await;
+            }
+        } else if let (Some(user_id), Some(role_id)) = (
+            plan.planned.attr("user_id").as_str().map(str::to_string),
+            plan.planned.attr("role_id").as_str().map(str::to_string),
+        ) {
+            // Unchanged, but another membership may be moving the same user elsewhere.
+            claim_user(data, plan, &user_id, &role_id);
+        }
+        if !plan.diagnostics.has_errors() {
+            check_lockout(data, plan, moving).await;
+        }
+        let id = composite_id(plan.planned.attr("role_id"), plan.planned.attr("user_id"));
+        if !id.is_unknown() {
+            plan.planned.set_attr("id", id);
+        }
+    }
+
+    async fn create(
+        &self,
+        config: &Value,
+        planned: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let data = &self.data;
+        assign(data, config, planned, diags).await
+    }
+
+    async fn read(&self, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
+        let data = &self.data;
+        let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
+        let role_id = state.attr("role_id").as_str()?.to_string();
+        let user_id = state.attr("user_id").as_str();
+        let email = state.attr("email").as_str();
+        let members = match data.cache.role_members(&ready.client, &role_id).await {
+            Ok(Some(m)) => m,
+            Ok(None) => {
+                tracing::info!(role_id = %role_id, "role no longer exists; membership removed from state");
+                return None;
+            }
+            Err(e) => {
+                diags.push(zoom_diag(&e, None));
+                return Some(state.clone());
+            }
+        };
+        let Some(member) = members.find(user_id, email) else {
+            warn_moved(&ready.client, &role_id, user_id.or(email), diags).await;
+            return None;
+        };
+        let mut s = state.clone();
+        s.set_attr("user_id", member.id.as_str());
+        let keep_spelling = email.is_some_and(|e| e.eq_ignore_ascii_case(&member.email));
+        if !keep_spelling && !member.email.is_empty() {
+            s.set_attr("email", member.email.as_str());
+        }
+        s.set_attr("id", format!("{role_id}/{}", member.id));
+        Some(s)
+    }
+
+    async fn update(
+        &self,
+        prior: &Value,
+        config: &Value,
+        planned: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let data = &self.data;
+        if planned.attr("role_id") == prior.attr("role_id") {
+            // Only the spelling of the email changed: nothing to tell Zoom.
+            let mut s = planned.clone();
+            if s.attr("id").is_unknown() {
+                s.set_attr("id", prior.attr("id").clone());
+            }
+            return Some(s);
+        }
+        // One assign to the new role moves the user: Zoom takes them out of the old one.
+        assign(data, config, planned, diags).await
+    }
+
+    async fn delete(&self, prior: &Value, diags: &mut Diagnostics) {
+        let data = &self.data;
+        let Ok(ready) = data.ready().map_err(|d| diags.push(d)) else {
+            return;
+        };
+        // Again at apply: Terraform before 1.3 never shows a provider its destroy plans.
+        let refusals = lockout::check(data, &leaving_prior(prior, None)).await;
+        let refused = refusals.has_errors();
+        diags.extend(refusals);
+        if refused {
+            return;
+        }
+        let (Some(role_id), Some(user_id)) = (
+            prior.attr("role_id").as_str(),
+            prior.attr("user_id").as_str(),
+        ) else {
+            return;
+        };
+        match ready.client.unassign_member(role_id, user_id).await {
+            Ok(()) => {}
+            Err(e) if e.is_not_found() => {}
+            Err(e) if matches!(e.kind(), ErrorKind::Validation) => {
+                // Zoom says the user isn't in the role: already unassigned (or moved) is success.
+                match ready.client.get_user(user_id).await {
+                    Ok(u) if u.role_id.as_deref() != Some(role_id) => {}
+                    Err(e2) if e2.is_not_found() => {}
+                    _ => {
+                        diags.push(zoom_diag(&e, None));
+                        return;
+                    }
+                }
+            }
+            Err(e) => {
+                diags.push(zoom_diag(&e, None));
+                return;
+            }
+        }
+        data.cache.unassigned(role_id, user_id).await;
+    }
+
+    async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
+        let state = import_state(id, diags)?;
+        let (role_id, member) = parse_import_id(id).ok()?;
+        super::import_check::membership_exists(&self.data, &role_id, &member)
+            .await
+            .map_err(|d| diags.push(d))
+            .ok()?;
+        Some(state)
+    }
+
+    /// What a person writes for an existing membership: the role and the user, by email
+    /// because people read it in reviews (by id only when Zoom has no email for the user).
+    /// Never both: they would have to be kept in agreement by hand.
+    fn generate_config(&self, state: &Value) -> Value {
+        let email = state.attr("email").as_str().filter(|e| !e.is_empty());
+        let (user_id, email) = match email {
+            Some(e) => (Value::Null, Value::from(e)),
+            None => (state.attr("user_id").clone(), Value::Null),
+        };
+        Value::object([
+            ("id", Value::Null),
+            ("role_id", state.attr("role_id").clone()),
+            ("user_id", user_id),
+            ("email", email),
+        ])
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(&[
+            ("role_id", "The role's Zoom id."),
+            ("user_id", "The user's Zoom id."),
+        ]))
+    }
+
+    fn import_id_from_identity(&self, identity: &Value) -> Option<String> {
+        let role = identity.attr("role_id").as_str()?;
+        let user = identity.attr("user_id").as_str()?;
+        Some(format!("{role}/{user}"))
+    }
+
+    fn list_schema(&self) -> Option<Schema> {
+        Some(Schema::new(
+            0,
+            Block::new(
+                "Lists role memberships: every user who holds a role that can take members \
+                 (Admin and custom roles; Owner and Member are left out).",
+                vec![Attribute::string("role_id").optional().describe(
+                    "Only this role's members. Omitted: every role that can hold members.",
+                )],
+            ),
+        ))
+    }
+
+    async fn list(&self, config: &Value, diags: &mut Diagnostics) -> Vec<Listed> {
+        let data = &self.data;
+        let Ok(ready) = data.ready().map_err(|d| diags.push(d)) else {
+            return Vec::new();
+        };
+        let roles = match data.cache.roles(&ready.client).await {
+            Ok(r) => r,
+            Err(e) => {
+                diags.push(zoom_diag(&e, None));
+                return Vec::new();
+            }
+        };
+        let wanted = config.attr("role_id").as_str();
+        if let Some(id) = wanted {
+            if let Some(why) = unassignable_role(id) {
+                diags.push(
+                    Diagnostic::error("This role's members can't be managed", why)
+                        .at_attr("role_id"),
+                );
+                return Vec::new();
+            }
+        }
+        let mut out = Vec::new();
+        for role in roles
+            .iter()
+            .filter(|r| unassignable_role(&r.id).is_none())
+            .filter(|r| wanted.is_none_or(|w| w == r.id))
+        {
+            let members = match data.cache.role_members(&ready.client, &role.id).await {
+                Ok(Some(m)) => m.members().to_vec(),
+                Ok(None) => continue,
+                Err(e) => {
+                    diags.push(zoom_diag(&e, None));
+                    return Vec::new();
+                }
+            };
+            for m in members.into_iter().filter(|m| !m.id.is_empty()) {
+                out.push(Listed {
+                    display_name: format!("{} ({})", m.email, role.name),
+                    state: Value::object([
+                        ("id", Value::from(format!("{}/{}", role.id, m.id))),
+                        ("role_id", Value::from(role.id.as_str())),
+                        ("user_id", Value::from(m.id)),
+                        ("email", Value::from(m.email)),
+                    ]),
+                });
+            }
+        }
+        out
+    }
 }
 
 // ---- validate --------------------------------------------------------------------------
@@ -88,61 +402,6 @@ fn unassignable_role(role_id: &str) -> Option<String> {
     }
 }
 
-pub fn validate(config: &Value) -> Diagnostics {
-    let mut diags = Diagnostics::new();
-    if let Some(role_id) = config.attr("role_id").as_str() {
-        if role_id.trim().is_empty() {
-            diags.push(
-                Diagnostic::error(
-                    "Empty role_id",
-                    "role_id must name a Zoom role, e.g. \"1\" for Admin.",
-                )
-                .at_attr("role_id"),
-            );
-        } else if let Some(why) = unassignable_role(role_id) {
-            let name = system_role_name(role_id).unwrap_or_default();
-            diags.push(
-                Diagnostic::error(format!("The {name} role can't be assigned"), why)
-                    .at_attr("role_id"),
-            );
-        }
-    }
-    let user_id = config.attr("user_id");
-    let email = config.attr("email");
-    if user_id.is_null() && email.is_null() {
-        diags.push(Diagnostic::error(
-            "No user named",
-            "A zoom_role_membership needs the user: set email (e.g. email = \"paul@example.com\") \
-             or user_id, or both if they name the same user.",
-        ));
-    }
-    if let Some(e) = email.as_str() {
-        if !is_plausible_email(e) {
-            diags.push(
-                Diagnostic::error(
-                    "Malformed email",
-                    format!("{e:?} is not an email address; write it as name@example.com."),
-                )
-                .at_attr("email"),
-            );
-        }
-    }
-    if let Some(u) = user_id.as_str() {
-        if u.trim().is_empty() || u.contains('/') || u.contains(char::is_whitespace) {
-            diags.push(
-                Diagnostic::error(
-                    "Malformed user_id",
-                    format!(
-                        "{u:?} is not a Zoom user id (ids look like \"z8yCxjabcdEFGhij8ABCdeF\")."
-                    ),
-                )
-                .at_attr("user_id"),
-            );
-        }
-    }
-    diags
-}
-
 // ---- plan ------------------------------------------------------------------------------
 
 fn composite_id(role_id: &Value, user_id: &Value) -> Value {
@@ -158,54 +417,6 @@ fn user_attr(config: &Value) -> &'static str {
         "user_id"
     } else {
         "email"
-    }
-}
-
-async fn plan(data: &ProviderData, plan: &mut Plan) {
-    if plan.is_destroy() {
-        // Destroying returns the user to Member: refused if that locks the app out.
-        let changes = leaving_prior(&plan.prior, None);
-        let refusals = lockout::check(data, &changes).await;
-        plan.diagnostics.extend(refusals);
-        return;
-    }
-    // An email that differs only in case names the same user: no change at all, the state
-    // keeps its spelling (so an import plans empty whatever case the configuration uses).
-    if plan.is_update() {
-        let prior_email = plan.prior.attr("email").clone();
-        let same_email = match (plan.planned.attr("email").as_str(), prior_email.as_str()) {
-            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-            _ => false,
-        };
-        if same_email {
-            plan.planned.set_attr("email", prior_email);
-            plan.requires_replace
-                .retain(|p| *p != AttrPath::attr("email"));
-        }
-    }
-    if let Some(role_id) = plan.planned.attr("role_id").as_str() {
-        if let Some(conflict) = data.cache.claim_role_mode(role_id, false) {
-            plan.diagnostics.push(conflict.at_attr("role_id"));
-        }
-    }
-    let moving = plan.is_create() || plan.planned.attr("role_id") != plan.prior.attr("role_id");
-    if moving {
-        if let Ok(ready) = data.ready() {
-            check_against_zoom(data, &ready.client, plan).await;
-        }
-    } else if let (Some(user_id), Some(role_id)) = (
-        plan.planned.attr("user_id").as_str().map(str::to_string),
-        plan.planned.attr("role_id").as_str().map(str::to_string),
-    ) {
-        // Unchanged, but another membership may be moving the same user elsewhere.
-        claim_user(data, plan, &user_id, &role_id);
-    }
-    if !plan.diagnostics.has_errors() {
-        check_lockout(data, plan, moving).await;
-    }
-    let id = composite_id(plan.planned.attr("role_id"), plan.planned.attr("user_id"));
-    if !id.is_unknown() {
-        plan.planned.set_attr("id", id);
     }
 }
 
@@ -381,15 +592,6 @@ async fn lookup_user(
 
 // ---- create ----------------------------------------------------------------------------
 
-async fn create(
-    data: &ProviderData,
-    config: &Value,
-    planned: &Value,
-    diags: &mut Diagnostics,
-) -> Option<Value> {
-    assign(data, config, planned, diags).await
-}
-
 /// Assigns the planned user to the planned role (create, and the in-place move of update).
 async fn assign(
     data: &ProviderData,
@@ -459,36 +661,6 @@ async fn assign(
 
 // ---- read ------------------------------------------------------------------------------
 
-async fn read(data: &ProviderData, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
-    let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
-    let role_id = state.attr("role_id").as_str()?.to_string();
-    let user_id = state.attr("user_id").as_str();
-    let email = state.attr("email").as_str();
-    let members = match data.cache.role_members(&ready.client, &role_id).await {
-        Ok(Some(m)) => m,
-        Ok(None) => {
-            tracing::info!(role_id = %role_id, "role no longer exists; membership removed from state");
-            return None;
-        }
-        Err(e) => {
-            diags.push(zoom_diag(&e, None));
-            return Some(state.clone());
-        }
-    };
-    let Some(member) = members.find(user_id, email) else {
-        warn_moved(&ready.client, &role_id, user_id.or(email), diags).await;
-        return None;
-    };
-    let mut s = state.clone();
-    s.set_attr("user_id", member.id.as_str());
-    let keep_spelling = email.is_some_and(|e| e.eq_ignore_ascii_case(&member.email));
-    if !keep_spelling && !member.email.is_empty() {
-        s.set_attr("email", member.email.as_str());
-    }
-    s.set_attr("id", format!("{role_id}/{}", member.id));
-    Some(s)
-}
-
 /// Drift: the user no longer holds the role. Say where they are now, one cheap lookup.
 async fn warn_moved(
     client: &crate::zoom::ZoomClient,
@@ -513,68 +685,6 @@ async fn warn_moved(
              on, it may keep re-setting roles at each login)."
         ),
     ));
-}
-
-// ---- update ----------------------------------------------------------------------------
-
-async fn update(
-    data: &ProviderData,
-    prior: &Value,
-    config: &Value,
-    planned: &Value,
-    diags: &mut Diagnostics,
-) -> Option<Value> {
-    if planned.attr("role_id") == prior.attr("role_id") {
-        // Only the spelling of the email changed: nothing to tell Zoom.
-        let mut s = planned.clone();
-        if s.attr("id").is_unknown() {
-            s.set_attr("id", prior.attr("id").clone());
-        }
-        return Some(s);
-    }
-    // One assign to the new role moves the user: Zoom takes them out of the old one.
-    assign(data, config, planned, diags).await
-}
-
-// ---- delete ----------------------------------------------------------------------------
-
-async fn delete(data: &ProviderData, prior: &Value, diags: &mut Diagnostics) {
-    let Ok(ready) = data.ready().map_err(|d| diags.push(d)) else {
-        return;
-    };
-    // Again at apply: Terraform before 1.3 never shows a provider its destroy plans.
-    let refusals = lockout::check(data, &leaving_prior(prior, None)).await;
-    let refused = refusals.has_errors();
-    diags.extend(refusals);
-    if refused {
-        return;
-    }
-    let (Some(role_id), Some(user_id)) = (
-        prior.attr("role_id").as_str(),
-        prior.attr("user_id").as_str(),
-    ) else {
-        return;
-    };
-    match ready.client.unassign_member(role_id, user_id).await {
-        Ok(()) => {}
-        Err(e) if e.is_not_found() => {}
-        Err(e) if matches!(e.kind(), ErrorKind::Validation) => {
-            // Zoom says the user isn't in the role: already unassigned (or moved) is success.
-            match ready.client.get_user(user_id).await {
-                Ok(u) if u.role_id.as_deref() != Some(role_id) => {}
-                Err(e2) if e2.is_not_found() => {}
-                _ => {
-                    diags.push(zoom_diag(&e, None));
-                    return;
-                }
-            }
-        }
-        Err(e) => {
-            diags.push(zoom_diag(&e, None));
-            return;
-        }
-    }
-    data.cache.unassigned(role_id, user_id).await;
 }
 
 // ---- import ----------------------------------------------------------------------------
@@ -613,7 +723,7 @@ pub fn parse_import_id(id: &str) -> Result<(String, MemberRef), Diagnostic> {
     Ok((role_id.to_string(), member))
 }
 
-fn import(id: &str, diags: &mut Diagnostics) -> Option<Value> {
+fn import_state(id: &str, diags: &mut Diagnostics) -> Option<Value> {
     let (role_id, member) = parse_import_id(id).map_err(|d| diags.push(d)).ok()?;
     let (user_id, email) = match member {
         MemberRef::Id(u) => (Value::from(u), Value::Null),
@@ -627,173 +737,17 @@ fn import(id: &str, diags: &mut Diagnostics) -> Option<Value> {
     ]))
 }
 
-// ---- generated configuration (-generate-config-out) --------------------------------------
-
-/// What a person writes for an existing membership: the role and the user, by email
-/// because people read it in reviews (by id only when Zoom has no email for the user).
-/// Never both: they would have to be kept in agreement by hand.
-fn generate_config(state: &Value) -> Value {
-    let email = state.attr("email").as_str().filter(|e| !e.is_empty());
-    let (user_id, email) = match email {
-        Some(e) => (Value::Null, Value::from(e)),
-        None => (state.attr("user_id").clone(), Value::Null),
-    };
-    Value::object([
-        ("id", Value::Null),
-        ("role_id", state.attr("role_id").clone()),
-        ("user_id", user_id),
-        ("email", email),
-    ])
-}
-
-// ---- list (terraform query) ------------------------------------------------------------
-
-fn list_schema() -> Schema {
-    Schema::new(
-        0,
-        Block::new(
-            "Lists role memberships: every user who holds a role that can take members \
-             (Admin and custom roles; Owner and Member are left out).",
-            vec![Attribute::string("role_id")
-                .optional()
-                .describe("Only this role's members. Omitted: every role that can hold members.")],
-        ),
-    )
-}
-
-async fn list(data: &ProviderData, config: &Value, diags: &mut Diagnostics) -> Vec<Listed> {
-    let Ok(ready) = data.ready().map_err(|d| diags.push(d)) else {
-        return Vec::new();
-    };
-    let roles = match data.cache.roles(&ready.client).await {
-        Ok(r) => r,
-        Err(e) => {
-            diags.push(zoom_diag(&e, None));
-            return Vec::new();
-        }
-    };
-    let wanted = config.attr("role_id").as_str();
-    if let Some(id) = wanted {
-        if let Some(why) = unassignable_role(id) {
-            diags.push(
-                Diagnostic::error("This role's members can't be managed", why).at_attr("role_id"),
-            );
-            return Vec::new();
-        }
-    }
-    let mut out = Vec::new();
-    for role in roles
-        .iter()
-        .filter(|r| unassignable_role(&r.id).is_none())
-        .filter(|r| wanted.is_none_or(|w| w == r.id))
-    {
-        let members = match data.cache.role_members(&ready.client, &role.id).await {
-            Ok(Some(m)) => m.members().to_vec(),
-            Ok(None) => continue,
-            Err(e) => {
-                diags.push(zoom_diag(&e, None));
-                return Vec::new();
-            }
-        };
-        for m in members.into_iter().filter(|m| !m.id.is_empty()) {
-            out.push(Listed {
-                display_name: format!("{} ({})", m.email, role.name),
-                state: Value::object([
-                    ("id", Value::from(format!("{}/{}", role.id, m.id))),
-                    ("role_id", Value::from(role.id.as_str())),
-                    ("user_id", Value::from(m.id)),
-                    ("email", Value::from(m.email)),
-                ]),
-            });
-        }
-    }
-    out
-}
-
-#[async_trait]
-impl Resource for MembershipResource {
-    fn type_name(&self) -> &'static str {
-        "zoom_role_membership"
-    }
-
-    fn schema(&self) -> Schema {
-        schema()
-    }
-
-    fn validate(&self, config: &Value) -> Diagnostics {
-        validate(config)
-    }
-
-    async fn plan(&self, p: &mut Plan) {
-        plan(&self.data, p).await
-    }
-
-    async fn create(
-        &self,
-        config: &Value,
-        planned: &Value,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        create(&self.data, config, planned, diags).await
-    }
-
-    async fn read(&self, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
-        read(&self.data, state, diags).await
-    }
-
-    async fn update(
-        &self,
-        prior: &Value,
-        config: &Value,
-        planned: &Value,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        update(&self.data, prior, config, planned, diags).await
-    }
-
-    async fn delete(&self, prior: &Value, diags: &mut Diagnostics) {
-        delete(&self.data, prior, diags).await
-    }
-
-    async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
-        let state = import(id, diags)?;
-        let (role_id, member) = parse_import_id(id).ok()?;
-        super::import_check::membership_exists(&self.data, &role_id, &member)
-            .await
-            .map_err(|d| diags.push(d))
-            .ok()?;
-        Some(state)
-    }
-
-    fn generate_config(&self, state: &Value) -> Value {
-        generate_config(state)
-    }
-
-    fn identity_schema(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema::new(&[
-            ("role_id", "The role's Zoom id."),
-            ("user_id", "The user's Zoom id."),
-        ]))
-    }
-
-    fn import_id_from_identity(&self, identity: &Value) -> Option<String> {
-        let role = identity.attr("role_id").as_str()?;
-        let user = identity.attr("user_id").as_str()?;
-        Some(format!("{role}/{user}"))
-    }
-
-    fn list_schema(&self) -> Option<Schema> {
-        Some(list_schema())
-    }
-
-    async fn list(&self, config: &Value, diags: &mut Diagnostics) -> Vec<Listed> {
-        list(&self.data, config, diags).await
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn validate(config: &Value) -> Diagnostics {
+        RoleMembershipResource::new(Default::default()).validate(config)
+    }
+
+    fn generate_config(state: &Value) -> Value {
+        RoleMembershipResource::new(Default::default()).generate_config(state)
+    }
 
     fn config(role: Value, user_id: Value, email: Value) -> Value {
         Value::object([
