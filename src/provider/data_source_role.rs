@@ -9,11 +9,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use super::account::Account;
 use super::errors::zoom_diag;
 use super::shared::{brief_roles, count, exactly_one_of, role_not_found};
 use super::ProviderData;
 use crate::tfplugin::{Attribute, Block, DataSource, Diagnostic, Diagnostics, Schema, Type, Value};
-use crate::zoom::{Role, ZoomClient};
+use crate::zoom::Role;
 
 pub struct RoleDataSource {
     data: Arc<ProviderData>,
@@ -71,13 +72,13 @@ impl DataSource for RoleDataSource {
     async fn read(&self, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
         let data = &self.data;
         let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
-        let client = &ready.client;
+        let account = &ready.account;
         let (id, attr) = match (config.attr("id").as_str(), config.attr("name").as_str()) {
             (Some(id), _) => (id.trim().to_string(), "id"),
-            (None, Some(name)) => match find_by_name(data, client, name).await {
+            (None, Some(name)) => match find_by_name(account, name).await {
                 Ok(Some(role)) => (role.id, "name"),
                 Ok(None) => {
-                    let roles = data.cache.roles(client).await.unwrap_or_default();
+                    let roles = account.roles().await.unwrap_or_default();
                     diags.push(
                         Diagnostic::error(
                             "Role not found",
@@ -98,10 +99,10 @@ impl DataSource for RoleDataSource {
             },
             (None, None) => return None,
         };
-        match client.get_role(&id).await {
+        match account.get_role(&id).await {
             Ok(role) => Some(state_from_role(&role)),
             Err(e) if e.is_not_found() => {
-                diags.push(role_not_found(data, client, &id, attr).await);
+                diags.push(role_not_found(account, &id, attr).await);
                 None
             }
             Err(e) => {
@@ -118,16 +119,12 @@ impl DataSource for RoleDataSource {
 /// case. Account (`common`) roles come from the cached list; Revenue Accelerator (`iq`)
 /// roles are listed only when no account role matches, and an account without them (Zoom
 /// refuses the listing) simply has none.
-async fn find_by_name(
-    data: &ProviderData,
-    client: &ZoomClient,
-    name: &str,
-) -> Result<Option<Role>, crate::zoom::Error> {
-    let roles = data.cache.roles(client).await?;
+async fn find_by_name(account: &Account, name: &str) -> Result<Option<Role>, crate::zoom::Error> {
+    let roles = account.roles().await?;
     if let Some(r) = match_name(&roles, name) {
         return Ok(Some(r.clone()));
     }
-    let iq = client.list_roles(Some("iq")).await.unwrap_or_default();
+    let iq = account.list_roles(Some("iq")).await.unwrap_or_default();
     Ok(match_name(&iq, name).cloned())
 }
 

@@ -70,12 +70,12 @@ impl DataSource for RoleMembersDataSource {
     async fn read(&self, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
         let data = &self.data;
         let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
-        let client = &ready.client;
+        let account = &ready.account;
         let role_id = config.attr("role_id").as_str()?.trim().to_string();
-        let mut members = match data.cache.role_members(client, &role_id).await {
+        let mut members = match account.role_members(&role_id).await {
             Ok(Some(m)) => m.members().to_vec(),
             Ok(None) => {
-                diags.push(role_not_found(data, client, &role_id, "role_id").await);
+                diags.push(role_not_found(account, &role_id, "role_id").await);
                 return None;
             }
             Err(e) => {
@@ -89,7 +89,7 @@ impl DataSource for RoleMembersDataSource {
             .iter_mut()
             .filter(|m| !m.id.is_empty() && m.first_name.is_none() && m.last_name.is_none())
         {
-            if let Ok(u) = data.cache.user(client, &m.id).await {
+            if let Ok(u) = account.user(&m.id).await {
                 m.first_name = u.first_name;
                 m.last_name = u.last_name;
             }

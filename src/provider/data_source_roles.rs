@@ -73,7 +73,7 @@ impl DataSource for RolesDataSource {
         let data = &self.data;
         let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
         let wanted = config.attr("type").as_str();
-        let roles = match ready.client.list_roles(wanted).await {
+        let roles = match ready.account.list_roles(wanted).await {
             Ok(r) => r,
             Err(e) => {
                 diags.push(zoom_diag(&e, wanted.map(|_| "type")));

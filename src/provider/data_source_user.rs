@@ -9,11 +9,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use super::account::Account;
 use super::errors::zoom_diag;
 use super::shared::{exactly_one_of, is_plausible_email};
 use super::ProviderData;
 use crate::tfplugin::{Attribute, Block, DataSource, Diagnostic, Diagnostics, Schema, Value};
-use crate::zoom::{User, ZoomClient};
+use crate::zoom::User;
 
 pub struct UserDataSource {
     data: Arc<ProviderData>,
@@ -96,7 +97,7 @@ impl DataSource for UserDataSource {
     async fn read(&self, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
         let data = &self.data;
         let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
-        let client = &ready.client;
+        let account = &ready.account;
         let (who, attr) = match (config.attr("id").as_str(), config.attr("email").as_str()) {
             (Some(id), _) => (id.trim(), "id"),
             (None, Some(email)) => (email.trim(), "email"),
@@ -104,7 +105,7 @@ impl DataSource for UserDataSource {
         };
         // Straight from Zoom, not the plan-time user cache: the role may have changed in
         // this very apply, and a data source reads a handful of users at most.
-        let user = match client.get_user(who).await {
+        let user = match account.get_user(who).await {
             Ok(u) => u,
             Err(e) if e.is_not_found() => {
                 diags.push(
@@ -126,7 +127,7 @@ impl DataSource for UserDataSource {
         };
         let role_name = match (&user.role_name, &user.role_id) {
             (Some(name), _) => Some(name.clone()),
-            (None, Some(role_id)) => role_name_of(data, client, role_id).await,
+            (None, Some(role_id)) => role_name_of(account, role_id).await,
             (None, None) => None,
         };
         Some(state_from_user(&user, role_name))
@@ -136,13 +137,13 @@ impl DataSource for UserDataSource {
 // ---- read ------------------------------------------------------------------------------
 
 /// The name of a role, from the cached role list or else from Zoom; `None` if neither says.
-async fn role_name_of(data: &ProviderData, client: &ZoomClient, role_id: &str) -> Option<String> {
-    if let Ok(roles) = data.cache.roles(client).await {
+async fn role_name_of(account: &Account, role_id: &str) -> Option<String> {
+    if let Ok(roles) = account.roles().await {
         if let Some(r) = roles.iter().find(|r| r.id == role_id) {
             return Some(r.name.clone());
         }
     }
-    client.get_role(role_id).await.ok().map(|r| r.name)
+    account.get_role(role_id).await.ok().map(|r| r.name)
 }
 
 fn state_from_user(user: &User, role_name: Option<String>) -> Value {

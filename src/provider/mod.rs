@@ -1,8 +1,10 @@
 //! The `zoom` provider: its configuration block (`config`) and, one file each, the resources
-//! and data sources it serves. Resources reach Zoom through the shared [`ProviderData`]
-//! that `ConfigureProvider` fills in.
+//! and data sources it serves. Resources reach Zoom through the [`account::Account`] that
+//! `ConfigureProvider` makes, found in the shared [`ProviderData`].
 
+pub mod account;
 pub mod cache;
+pub mod claims;
 pub mod config;
 pub mod data_source_role;
 pub mod data_source_role_members;
@@ -24,8 +26,9 @@ use std::sync::{Arc, RwLock};
 use async_trait::async_trait;
 
 use crate::tfplugin::{DataSource, Diagnostic, Diagnostics, Provider, Resource, Schema, Value};
-use crate::zoom::{AssignBatcher, Auth, ClientConfig, RateLimits, Secret, ZoomClient};
-use cache::ZoomCache;
+use crate::zoom::{Auth, ClientConfig, RateLimits, Secret, ZoomClient};
+use account::Account;
+use claims::Claims;
 use config::{Credentials, Resolved, Settings};
 
 /// Where `terraform init` finds this provider.
@@ -35,16 +38,14 @@ pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/zoom-community/zoom";
 #[derive(Default)]
 pub struct ProviderData {
     configured: RwLock<Option<Configured>>,
-    /// What this process has learned from Zoom (member lists, roles, plan-time claims).
-    pub cache: ZoomCache,
+    /// What this process's plans claim (one user one role; one way to manage a role).
+    pub claims: Claims,
 }
 
-/// A configured provider: its settings and the one Zoom client every resource shares.
+/// A configured provider: its settings and the Zoom account every resource shares.
 pub struct Ready {
     pub settings: Settings,
-    pub client: ZoomClient,
-    /// Coalesces concurrent assignments into one call per role (up to 30 members).
-    pub batcher: AssignBatcher,
+    pub account: Account,
 }
 
 #[derive(Clone)]
@@ -127,8 +128,7 @@ impl Provider for ZoomProvider {
                     tokio::spawn(async move { warm.prefetch_token().await });
                     Some(Configured::Ready(Arc::new(Ready {
                         settings: *s,
-                        batcher: AssignBatcher::new(client.clone()),
-                        client,
+                        account: Account::new(client),
                     })))
                 }
                 Err(e) => {

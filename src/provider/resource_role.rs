@@ -168,7 +168,7 @@ impl Resource for RoleResource {
             return;
         };
         let own_id = plan.prior.attr("id").as_str();
-        match data.cache.roles(&ready.client).await {
+        match ready.account.roles().await {
             Ok(roles) => {
                 if let Some(other) = roles
                     .iter()
@@ -206,17 +206,16 @@ impl Resource for RoleResource {
             role_type: planned.attr("type").as_str().map(str::to_string),
             privileges: config.attr("privileges").as_strings().unwrap_or_default(),
         };
-        let mut role = match ready.client.create_role(&req).await {
+        let mut role = match ready.account.create_role(&req).await {
             Ok(r) => r,
             Err(e) => {
                 diags.push(zoom_diag(&e, e.is_name_conflict().then_some("name")));
                 return None;
             }
         };
-        data.cache.role_changed(role.clone()).await;
         if config.attr("privileges").is_null() && role.privileges.is_none() {
             // Not managed, but the state must say what Zoom holds; ask once.
-            match ready.client.get_role(&role.id).await {
+            match ready.account.get_role(&role.id).await {
                 Ok(full) => role = full,
                 Err(e) => diags.push(Diagnostic::warning(
                     "Could not read the new role's privileges",
@@ -239,7 +238,7 @@ impl Resource for RoleResource {
         let data = &self.data;
         let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
         let id = state.attr("id").as_str()?.to_string();
-        match ready.client.get_role(&id).await {
+        match ready.account.get_role(&id).await {
             Ok(role) => Some(state_from_role(state, &role)),
             Err(e) if e.is_not_found() => {
                 tracing::info!(role_id = %id, "role no longer exists; removing it from state");
@@ -282,24 +281,14 @@ impl Resource for RoleResource {
                 .then(|| planned.attr("privileges").as_strings())
                 .flatten(),
         };
-        if req != UpdateRole::default() {
-            if let Err(e) = ready.client.update_role(&id, &req).await {
-                diags.push(zoom_diag(&e, e.is_name_conflict().then_some("name")));
-                return None;
-            }
+        let name = planned.attr("name").as_str();
+        if let Err(e) = ready.account.update_role(&id, &req, name).await {
+            diags.push(zoom_diag(&e, e.is_name_conflict().then_some("name")));
+            return None;
         }
         let mut state = planned.clone();
         if state.attr("privileges").is_unknown() {
             state.set_attr("privileges", prior.attr("privileges").clone());
-        }
-        if let Some(name) = state.attr("name").as_str() {
-            data.cache
-                .role_changed(Role {
-                    id: id.clone(),
-                    name: name.to_string(),
-                    ..Default::default()
-                })
-                .await;
         }
         Some(state)
     }
@@ -323,15 +312,9 @@ impl Resource for RoleResource {
         if refused {
             return;
         }
-        match ready.client.delete_role(id).await {
-            Ok(()) => {}
-            Err(e) if e.is_not_found() => {}
-            Err(e) => {
-                diags.push(zoom_diag(&e, None));
-                return;
-            }
+        if let Err(e) = ready.account.delete_role(id).await {
+            diags.push(zoom_diag(&e, None));
         }
-        data.cache.role_deleted(id).await;
     }
 
     async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
@@ -383,7 +366,7 @@ impl Resource for RoleResource {
             return Vec::new();
         };
         let role_type = config.attr("type").as_str();
-        let roles = match ready.client.list_roles(role_type).await {
+        let roles = match ready.account.list_roles(role_type).await {
             Ok(r) => r,
             Err(e) => {
                 diags.push(zoom_diag(&e, None));
@@ -393,7 +376,7 @@ impl Resource for RoleResource {
         let mut out = Vec::new();
         for summary in roles.iter().filter(|r| r.id != OWNER && r.id != MEMBER) {
             // The listing lacks privileges; the state needs them.
-            let role = match ready.client.get_role(&summary.id).await {
+            let role = match ready.account.get_role(&summary.id).await {
                 Ok(r) => r,
                 Err(e) if e.is_not_found() => continue,
                 Err(e) => {

@@ -111,7 +111,7 @@ impl Resource for RoleMembersResource {
             return;
         };
         plan.planned.set_attr("id", role_id.as_str());
-        if let Some(conflict) = data.cache.claim_role_mode(&role_id, true) {
+        if let Some(conflict) = data.claims.claim_role_mode(&role_id, true) {
             plan.diagnostics.push(conflict.at_attr("role_id"));
         }
         let same_role = plan.prior.attr("role_id").as_str() == Some(role_id.as_str());
@@ -146,7 +146,7 @@ impl Resource for RoleMembersResource {
         let data = &self.data;
         let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
         let role_id = state.attr("role_id").as_str()?.to_string();
-        let current = match data.cache.role_members(&ready.client, &role_id).await {
+        let current = match ready.account.role_members(&role_id).await {
             Ok(Some(m)) => m.members().to_vec(),
             Ok(None) => return None,
             Err(e) => {
@@ -191,7 +191,7 @@ impl Resource for RoleMembersResource {
             return;
         };
         let known = prior.attr("members").as_strings().unwrap_or_default();
-        let current = match data.cache.role_members(&ready.client, role_id).await {
+        let current = match ready.account.role_members(role_id).await {
             Ok(Some(m)) => m.members().to_vec(),
             Ok(None) => return,
             Err(e) => {
@@ -205,13 +205,9 @@ impl Resource for RoleMembersResource {
             .iter()
             .filter(|m| known.iter().any(|k| matches(m, k)))
         {
-            match ready.client.unassign_member(role_id, &m.id).await {
-                Ok(()) => data.cache.unassigned(role_id, &m.id).await,
-                Err(e) if e.is_not_found() => {}
-                Err(e) => {
-                    diags.push(zoom_diag(&e, None));
-                    return;
-                }
+            if let Err(e) = ready.account.unassign(role_id, &m.id).await {
+                diags.push(zoom_diag(&e, None));
+                return;
             }
         }
     }
@@ -282,7 +278,7 @@ async fn member_changes(data: &ProviderData, plan: &Plan, role_id: &str) -> Vec<
     let Ok(ready) = data.ready() else {
         return Vec::new();
     };
-    let current = match data.cache.role_members(&ready.client, role_id).await {
+    let current = match ready.account.role_members(role_id).await {
         Ok(Some(m)) => m.members().to_vec(),
         _ => Vec::new(), // a new or unreadable role: only additions
     };
@@ -327,7 +323,7 @@ async fn keep_prior_spelling(data: &ProviderData, plan: &mut Plan, role_id: &str
         return; // unknown until apply: a real plan
     };
     let Ok(ready) = data.ready() else { return };
-    let Ok(Some(current)) = data.cache.role_members(&ready.client, role_id).await else {
+    let Ok(Some(current)) = ready.account.role_members(role_id).await else {
         return; // the refresh reports Zoom's problems; plan what the configuration says
     };
     if same_people(current.members(), &wanted, &held) {
@@ -359,7 +355,7 @@ async fn converge(data: &ProviderData, planned: &Value, diags: &mut Diagnostics)
     let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
     let role_id = planned.attr("role_id").as_str()?.to_string();
     let wanted = planned.attr("members").as_strings().unwrap_or_default();
-    let current = match data.cache.role_members(&ready.client, &role_id).await {
+    let current = match ready.account.role_members(&role_id).await {
         Ok(Some(m)) => m.members().to_vec(),
         Ok(None) => {
             diags.push(
@@ -383,32 +379,24 @@ async fn converge(data: &ProviderData, planned: &Value, diags: &mut Diagnostics)
         .collect();
     if !missing.is_empty() {
         // Assigning someone who already holds the role is harmless, so a retry is safe.
-        let assigned = match ready.client.assign_members(&role_id, &missing).await {
-            Ok(r) => r,
-            Err(e) => {
-                let attr = if e.is_user_not_found() {
-                    "members"
-                } else {
-                    "role_id"
-                };
-                diags.push(zoom_diag(&e, Some(attr)));
-                return None;
-            }
-        };
-        data.cache.assigned_many(&role_id, &assigned.ids).await;
+        if let Err(e) = ready.account.assign_all(&role_id, &missing).await {
+            let attr = if e.is_user_not_found() {
+                "members"
+            } else {
+                "role_id"
+            };
+            diags.push(zoom_diag(&e, Some(attr)));
+            return None;
+        }
     }
     let extra: Vec<&Member> = current
         .iter()
         .filter(|m| !wanted.iter().any(|w| matches(m, w)))
         .collect();
     for m in extra {
-        match ready.client.unassign_member(&role_id, &m.id).await {
-            Ok(()) => data.cache.unassigned(&role_id, &m.id).await,
-            Err(e) if e.is_not_found() => {}
-            Err(e) => {
-                diags.push(zoom_diag(&e, Some("members")));
-                return None;
-            }
+        if let Err(e) = ready.account.unassign(&role_id, &m.id).await {
+            diags.push(zoom_diag(&e, Some("members")));
+            return None;
         }
     }
     let mut state = planned.clone();

@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::cache::Claim;
+use super::account::Account;
+use super::claims::Claim;
 use super::errors::zoom_diag;
 use super::lockout;
 use super::shared::{is_plausible_email, system_role_name, MEMBER, OWNER};
@@ -21,7 +22,7 @@ use crate::tfplugin::{
     AttrPath, Attribute, Block, Diagnostic, Diagnostics, Plan, Resource, Schema, Value,
 };
 use crate::tfplugin::{IdentitySchema, Listed};
-use crate::zoom::{ErrorKind, Member, MemberRef, User};
+use crate::zoom::{MemberRef, User};
 
 pub struct RoleMembershipResource {
     data: Arc<ProviderData>,
@@ -151,14 +152,14 @@ impl Resource for RoleMembershipResource {
             }
         }
         if let Some(role_id) = plan.planned.attr("role_id").as_str() {
-            if let Some(conflict) = data.cache.claim_role_mode(role_id, false) {
+            if let Some(conflict) = data.claims.claim_role_mode(role_id, false) {
                 plan.diagnostics.push(conflict.at_attr("role_id"));
             }
         }
         let moving = plan.is_create() || plan.planned.attr("role_id") != plan.prior.attr("role_id");
         if moving {
             if let Ok(ready) = data.ready() {
-                check_against_zoom(data, &ready.client, plan).await;
+                check_against_zoom(data, &ready.account, plan).await;
             }
         } else if let (Some(user_id), Some(role_id)) = (
             plan.planned.attr("user_id").as_str().map(str::to_string),
@@ -192,7 +193,7 @@ impl Resource for RoleMembershipResource {
         let role_id = state.attr("role_id").as_str()?.to_string();
         let user_id = state.attr("user_id").as_str();
         let email = state.attr("email").as_str();
-        let members = match data.cache.role_members(&ready.client, &role_id).await {
+        let members = match ready.account.role_members(&role_id).await {
             Ok(Some(m)) => m,
             Ok(None) => {
                 tracing::info!(role_id = %role_id, "role no longer exists; membership removed from state");
@@ -204,7 +205,7 @@ impl Resource for RoleMembershipResource {
             }
         };
         let Some(member) = members.find(user_id, email) else {
-            warn_moved(&ready.client, &role_id, user_id.or(email), diags).await;
+            warn_moved(&ready.account, &role_id, user_id.or(email), diags).await;
             return None;
         };
         let mut s = state.clone();
@@ -255,26 +256,10 @@ impl Resource for RoleMembershipResource {
         ) else {
             return;
         };
-        match ready.client.unassign_member(role_id, user_id).await {
-            Ok(()) => {}
-            Err(e) if e.is_not_found() => {}
-            Err(e) if matches!(e.kind(), ErrorKind::Validation) => {
-                // Zoom says the user isn't in the role: already unassigned (or moved) is success.
-                match ready.client.get_user(user_id).await {
-                    Ok(u) if u.role_id.as_deref() != Some(role_id) => {}
-                    Err(e2) if e2.is_not_found() => {}
-                    _ => {
-                        diags.push(zoom_diag(&e, None));
-                        return;
-                    }
-                }
-            }
-            Err(e) => {
-                diags.push(zoom_diag(&e, None));
-                return;
-            }
+        // A user already out of the role (or moved) counts as unassigned: see Account.
+        if let Err(e) = ready.account.unassign(role_id, user_id).await {
+            diags.push(zoom_diag(&e, None));
         }
-        data.cache.unassigned(role_id, user_id).await;
     }
 
     async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
@@ -335,7 +320,7 @@ impl Resource for RoleMembershipResource {
         let Ok(ready) = data.ready().map_err(|d| diags.push(d)) else {
             return Vec::new();
         };
-        let roles = match data.cache.roles(&ready.client).await {
+        let roles = match ready.account.roles().await {
             Ok(r) => r,
             Err(e) => {
                 diags.push(zoom_diag(&e, None));
@@ -358,7 +343,7 @@ impl Resource for RoleMembershipResource {
             .filter(|r| unassignable_role(&r.id).is_none())
             .filter(|r| wanted.is_none_or(|w| w == r.id))
         {
-            let members = match data.cache.role_members(&ready.client, &role.id).await {
+            let members = match ready.account.role_members(&role.id).await {
                 Ok(Some(m)) => m.members().to_vec(),
                 Ok(None) => continue,
                 Err(e) => {
@@ -461,14 +446,10 @@ async fn check_lockout(data: &ProviderData, plan: &mut Plan, moving: bool) {
 
 /// Plan-time checks that need Zoom: the role exists, the user exists (and user_id and
 /// email agree), and no other membership in this plan claims the same user.
-async fn check_against_zoom(
-    data: &ProviderData,
-    client: &crate::zoom::ZoomClient,
-    plan: &mut Plan,
-) {
+async fn check_against_zoom(data: &ProviderData, account: &Account, plan: &mut Plan) {
     let role_id = plan.planned.attr("role_id").as_str().map(str::to_string);
     if let Some(role_id) = &role_id {
-        match data.cache.roles(client).await {
+        match account.roles().await {
             Ok(roles) if !roles.iter().any(|r| &r.id == role_id) => {
                 plan.diagnostics.push(
                     Diagnostic::error(
@@ -508,7 +489,7 @@ async fn check_against_zoom(
             let Some(who) = config_id.clone().or(config_email.clone()) else {
                 return; // unknown until apply
             };
-            match lookup_user(data, client, &who).await {
+            match lookup_user(account, &who).await {
                 Ok(u) => u,
                 Err(d) => {
                     plan.diagnostics.push(d.at_attr(user_attr(&plan.config)));
@@ -555,7 +536,7 @@ fn claim_user(data: &ProviderData, plan: &mut Plan, user_id: &str, role_id: &str
         role_id: role_id.to_string(),
         named_as: named_as.clone(),
     };
-    if let Some(other) = data.cache.claim(user_id, claim) {
+    if let Some(other) = data.claims.claim(user_id, claim) {
         plan.diagnostics.push(
             Diagnostic::error(
                 "One user, two roles",
@@ -572,12 +553,8 @@ fn claim_user(data: &ProviderData, plan: &mut Plan, user_id: &str, role_id: &str
     }
 }
 
-async fn lookup_user(
-    data: &ProviderData,
-    client: &crate::zoom::ZoomClient,
-    who: &str,
-) -> Result<User, Diagnostic> {
-    match data.cache.user(client, who).await {
+async fn lookup_user(account: &Account, who: &str) -> Result<User, Diagnostic> {
+    match account.user(who).await {
         Ok(u) => Ok(u),
         Err(e) if e.is_not_found() => Err(Diagnostic::error(
             "User not found",
@@ -600,7 +577,7 @@ async fn assign(
     diags: &mut Diagnostics,
 ) -> Option<Value> {
     let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
-    let client = &ready.client;
+    let account = &ready.account;
     let role_id = planned.attr("role_id").as_str()?.to_string();
     let mut state = planned.clone();
     // Plan resolves the user when it can; when it couldn't (values unknown then), now.
@@ -614,7 +591,7 @@ async fn assign(
                 .attr("user_id")
                 .as_str()
                 .or(planned.attr("email").as_str())?;
-            match lookup_user(data, client, who).await {
+            match lookup_user(account, who).await {
                 Ok(u) => (u.id, u.email),
                 Err(d) => {
                     diags.push(d.at_attr(user_attr(config)));
@@ -624,11 +601,7 @@ async fn assign(
         }
     };
     // Concurrent memberships of this role share assign calls (see zoom::AssignBatcher).
-    if let Err(e) = ready
-        .batcher
-        .assign(&role_id, MemberRef::Id(user_id.clone()))
-        .await
-    {
+    if let Err(e) = ready.account.assign(&role_id, &user_id, &email).await {
         // A missing user is about the user; everything else (a missing role, Owner/Member
         // refusals) the role.
         let attr = if e.is_user_not_found() {
@@ -639,16 +612,6 @@ async fn assign(
         diags.push(zoom_diag(&e, Some(attr)));
         return None;
     }
-    data.cache
-        .assigned(
-            &role_id,
-            Member {
-                id: user_id.clone(),
-                email: email.clone(),
-                ..Default::default()
-            },
-        )
-        .await;
     if state.attr("user_id").is_unknown() {
         state.set_attr("user_id", user_id.as_str());
     }
@@ -662,14 +625,9 @@ async fn assign(
 // ---- read ------------------------------------------------------------------------------
 
 /// Drift: the user no longer holds the role. Say where they are now, one cheap lookup.
-async fn warn_moved(
-    client: &crate::zoom::ZoomClient,
-    role_id: &str,
-    who: Option<&str>,
-    diags: &mut Diagnostics,
-) {
+async fn warn_moved(account: &Account, role_id: &str, who: Option<&str>, diags: &mut Diagnostics) {
     let Some(who) = who else { return };
-    let now = match client.get_user(who).await {
+    let now = match account.get_user(who).await {
         Ok(u) => match (u.role_name, u.role_id) {
             (Some(name), Some(id)) => format!("They now hold the {name} role (id {id})."),
             _ => String::new(),

@@ -2,9 +2,9 @@
 //! owns (the system roles, what an email looks like, "exactly one of", how a missing role
 //! is reported). Resource files import from here, never from each other.
 
-use super::ProviderData;
+use super::account::Account;
 use crate::tfplugin::{Diagnostic, Diagnostics, Value};
-use crate::zoom::{Role, ZoomClient};
+use crate::zoom::Role;
 
 pub const OWNER: &str = "0";
 pub const ADMIN: &str = "1";
@@ -80,13 +80,8 @@ pub fn exactly_one_of(config: &Value, a: &str, b: &str, what: &str) -> Diagnosti
 }
 
 /// "Role not found" for an id Zoom doesn't know (code 1034), listing the roles it does.
-pub async fn role_not_found(
-    data: &ProviderData,
-    client: &ZoomClient,
-    id: &str,
-    attr: &str,
-) -> Diagnostic {
-    let roles = data.cache.roles(client).await.unwrap_or_default();
+pub async fn role_not_found(account: &Account, id: &str, attr: &str) -> Diagnostic {
+    let roles = account.roles().await.unwrap_or_default();
     Diagnostic::error(
         "Role not found",
         format!(
