@@ -17,13 +17,7 @@ use crate::tfplugin::{Attribute, Block, DataSource, Diagnostic, Diagnostics, Sch
 use crate::zoom::Role;
 
 pub struct RoleDataSource {
-    data: Arc<ProviderData>,
-}
-
-impl RoleDataSource {
-    pub fn new(data: Arc<ProviderData>) -> RoleDataSource {
-        RoleDataSource { data }
-    }
+    pub(super) data: Arc<ProviderData>,
 }
 
 #[async_trait]
@@ -162,7 +156,10 @@ mod tests {
     use crate::tfplugin::AttrPath;
 
     fn validate(config: &Value) -> Diagnostics {
-        RoleDataSource::new(Default::default()).validate(config)
+        RoleDataSource {
+            data: Default::default(),
+        }
+        .validate(config)
     }
 
     fn config(id: Value, name: Value) -> Value {

@@ -18,13 +18,7 @@ use crate::tfplugin::{Attribute, Block, DataSource, Diagnostic, Diagnostics, Sch
 use crate::zoom::{Error, ErrorKind, Member};
 
 pub struct RoleMembersDataSource {
-    data: Arc<ProviderData>,
-}
-
-impl RoleMembersDataSource {
-    pub fn new(data: Arc<ProviderData>) -> RoleMembersDataSource {
-        RoleMembersDataSource { data }
-    }
+    pub(super) data: Arc<ProviderData>,
 }
 
 #[async_trait]
@@ -165,7 +159,10 @@ mod tests {
     use crate::tfplugin::AttrPath;
 
     fn validate(config: &Value) -> Diagnostics {
-        RoleMembersDataSource::new(Default::default()).validate(config)
+        RoleMembersDataSource {
+            data: Default::default(),
+        }
+        .validate(config)
     }
 
     fn config(role_id: Value) -> Value {

@@ -16,13 +16,7 @@ use crate::tfplugin::{Attribute, Block, DataSource, Diagnostic, Diagnostics, Sch
 use crate::zoom::Role;
 
 pub struct RolesDataSource {
-    data: Arc<ProviderData>,
-}
-
-impl RolesDataSource {
-    pub fn new(data: Arc<ProviderData>) -> RolesDataSource {
-        RolesDataSource { data }
-    }
+    pub(super) data: Arc<ProviderData>,
 }
 
 #[async_trait]
@@ -129,7 +123,10 @@ mod tests {
     use crate::tfplugin::AttrPath;
 
     fn validate(config: &Value) -> Diagnostics {
-        RolesDataSource::new(Default::default()).validate(config)
+        RolesDataSource {
+            data: Default::default(),
+        }
+        .validate(config)
     }
 
     fn config(t: Value) -> Value {

@@ -17,13 +17,7 @@ use crate::tfplugin::{Attribute, Block, DataSource, Diagnostic, Diagnostics, Sch
 use crate::zoom::User;
 
 pub struct UserDataSource {
-    data: Arc<ProviderData>,
-}
-
-impl UserDataSource {
-    pub fn new(data: Arc<ProviderData>) -> UserDataSource {
-        UserDataSource { data }
-    }
+    pub(super) data: Arc<ProviderData>,
 }
 
 #[async_trait]
@@ -164,7 +158,10 @@ mod tests {
     use crate::tfplugin::AttrPath;
 
     fn validate(config: &Value) -> Diagnostics {
-        UserDataSource::new(Default::default()).validate(config)
+        UserDataSource {
+            data: Default::default(),
+        }
+        .validate(config)
     }
 
     fn config(id: Value, email: Value) -> Value {

@@ -151,25 +151,21 @@ impl Provider for ZoomProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        let data = || self.data.clone();
         vec![
-            Arc::new(resource_role::RoleResource::new(self.data.clone())),
-            Arc::new(resource_role_membership::RoleMembershipResource::new(
-                self.data.clone(),
-            )),
-            Arc::new(resource_role_members::RoleMembersResource::new(
-                self.data.clone(),
-            )),
+            Arc::new(resource_role::RoleResource { data: data() }),
+            Arc::new(resource_role_membership::RoleMembershipResource { data: data() }),
+            Arc::new(resource_role_members::RoleMembersResource { data: data() }),
         ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        let data = || self.data.clone();
         vec![
-            Arc::new(data_source_roles::RolesDataSource::new(self.data.clone())),
-            Arc::new(data_source_role::RoleDataSource::new(self.data.clone())),
-            Arc::new(data_source_role_members::RoleMembersDataSource::new(
-                self.data.clone(),
-            )),
-            Arc::new(data_source_user::UserDataSource::new(self.data.clone())),
+            Arc::new(data_source_roles::RolesDataSource { data: data() }),
+            Arc::new(data_source_role::RoleDataSource { data: data() }),
+            Arc::new(data_source_role_members::RoleMembersDataSource { data: data() }),
+            Arc::new(data_source_user::UserDataSource { data: data() }),
         ]
     }
 }

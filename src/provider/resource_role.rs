@@ -20,13 +20,7 @@ use crate::tfplugin::{
 use crate::zoom::{CreateRole, Role, UpdateRole};
 
 pub struct RoleResource {
-    data: Arc<ProviderData>,
-}
-
-impl RoleResource {
-    pub fn new(data: Arc<ProviderData>) -> RoleResource {
-        RoleResource { data }
-    }
+    pub(super) data: Arc<ProviderData>,
 }
 
 #[async_trait]
@@ -481,11 +475,17 @@ mod tests {
     use super::*;
 
     fn validate(config: &Value) -> Diagnostics {
-        RoleResource::new(Default::default()).validate(config)
+        RoleResource {
+            data: Default::default(),
+        }
+        .validate(config)
     }
 
     fn generate_config(state: &Value) -> Value {
-        RoleResource::new(Default::default()).generate_config(state)
+        RoleResource {
+            data: Default::default(),
+        }
+        .generate_config(state)
     }
 
     fn config(name: &str) -> Value {

@@ -20,13 +20,7 @@ use crate::tfplugin::{
 use crate::zoom::{Member, MemberRef};
 
 pub struct RoleMembersResource {
-    data: Arc<ProviderData>,
-}
-
-impl RoleMembersResource {
-    pub fn new(data: Arc<ProviderData>) -> RoleMembersResource {
-        RoleMembersResource { data }
-    }
+    pub(super) data: Arc<ProviderData>,
 }
 
 #[async_trait]
@@ -463,11 +457,17 @@ mod tests {
     use super::*;
 
     fn validate(config: &Value) -> Diagnostics {
-        RoleMembersResource::new(Default::default()).validate(config)
+        RoleMembersResource {
+            data: Default::default(),
+        }
+        .validate(config)
     }
 
     fn generate_config(state: &Value) -> Value {
-        RoleMembersResource::new(Default::default()).generate_config(state)
+        RoleMembersResource {
+            data: Default::default(),
+        }
+        .generate_config(state)
     }
 
     fn member(id: &str, email: &str) -> Member {

@@ -25,13 +25,7 @@ use crate::tfplugin::{IdentitySchema, Listed};
 use crate::zoom::{MemberRef, User};
 
 pub struct RoleMembershipResource {
-    data: Arc<ProviderData>,
-}
-
-impl RoleMembershipResource {
-    pub fn new(data: Arc<ProviderData>) -> RoleMembershipResource {
-        RoleMembershipResource { data }
-    }
+    pub(super) data: Arc<ProviderData>,
 }
 
 #[async_trait]
@@ -700,11 +694,17 @@ mod tests {
     use super::*;
 
     fn validate(config: &Value) -> Diagnostics {
-        RoleMembershipResource::new(Default::default()).validate(config)
+        RoleMembershipResource {
+            data: Default::default(),
+        }
+        .validate(config)
     }
 
     fn generate_config(state: &Value) -> Value {
-        RoleMembershipResource::new(Default::default()).generate_config(state)
+        RoleMembershipResource {
+            data: Default::default(),
+        }
+        .generate_config(state)
     }
 
     fn config(role: Value, user_id: Value, email: Value) -> Value {

@@ -121,14 +121,6 @@ pub fn count(n: Option<u64>) -> Value {
 mod tests {
     use super::*;
 
-    fn role(id: &str, name: &str) -> Role {
-        Role {
-            id: id.into(),
-            name: name.into(),
-            ..Default::default()
-        }
-    }
-
     #[test]
     fn emails() {
         for ok in ["a@b.co", "first.last+tag@sub.example.com"] {
@@ -152,7 +144,13 @@ mod tests {
     #[test]
     fn brief_lists_a_few_roles() {
         assert_eq!(brief_roles(&[]), "none could be listed");
-        let many: Vec<Role> = (0..10).map(|i| role(&i.to_string(), "R")).collect();
+        let many: Vec<Role> = (0..10)
+            .map(|i| Role {
+                id: i.to_string(),
+                name: "R".into(),
+                ..Default::default()
+            })
+            .collect();
         let b = brief_roles(&many);
         assert!(b.starts_with("\"R\" (0), "), "{b}");
         assert!(b.ends_with("and 2 more"), "{b}");
