@@ -3,8 +3,8 @@
 //! concurrent refreshes wait for the same traversal), then kept coherent with this
 //! process's own assigns and unassigns. The account's role list is cached the same way for
 //! plan-time checks. Users are looked up one by one until a plan needs many of them; then
-//! the account's user list is read once (300 per page) and answers the rest. Also holds the
-//! plan-time registry that spots two memberships claiming one user for different roles.
+//! the account's user list is read once (300 per page) and answers the rest. The
+//! plan-time claims are not here: they are `claims`, which asks Zoom nothing.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -97,14 +97,12 @@ impl RoleMembers {
 /// `None` inside the mutex: not fetched yet. `Some(None)`: the role does not exist.
 type Slot = Arc<AsyncMutex<Option<Option<Arc<RoleMembers>>>>>;
 
-/// Per-process caches in front of the Zoom client.
+/// Per-process caches in front of the Zoom client; `Account` is the only user, and keeps
+/// them coherent with its own writes.
 #[derive(Default)]
 pub struct ZoomCache {
     members: Mutex<HashMap<String, Slot>>,
     roles: AsyncMutex<Option<Arc<Vec<Role>>>>,
-    claims: Mutex<HashMap<String, Claim>>,
-    /// Per role: planned by zoom_role_members (true) and/or zoom_role_membership (false).
-    role_modes: Mutex<HashMap<String, [bool; 2]>>,
     lookups: AtomicUsize,
     /// `None`: not read yet; `Some(None)`: reading failed, keep looking users up one by one.
     directory: AsyncMutex<Option<Option<Arc<Directory>>>>,
@@ -113,8 +111,6 @@ pub struct ZoomCache {
     me: AsyncMutex<Option<Result<Arc<User>, String>>>,
     /// Custom roles' privileges (`None`: Zoom would not say), read once each.
     privileges: AsyncMutex<HashMap<String, Option<Vec<String>>>>,
-    /// Ids of the Admins this process's plans take out of the Admin role.
-    leaving_admin: Mutex<std::collections::HashSet<String>>,
 }
 
 /// The account's active users by id and by lower-cased email.
@@ -139,14 +135,6 @@ impl Directory {
             .get(who)
             .or_else(|| self.by_email.get(&who.to_lowercase()))
     }
-}
-
-/// A membership's claim on a user during this process's plans.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Claim {
-    pub role_id: String,
-    /// How the configuration named the user (email or id), for messages.
-    pub named_as: String,
 }
 
 impl ZoomCache {
@@ -329,51 +317,6 @@ impl ZoomCache {
         guard.insert(role_id.to_string(), p.clone());
         p
     }
-
-    /// Records that this process's plans take `user_ids` out of the Admin role; answers
-    /// everyone recorded so far.
-    pub fn leaving_admin(&self, user_ids: &[String]) -> std::collections::HashSet<String> {
-        let mut set = self.leaving_admin.lock().unwrap_or_else(|e| e.into_inner());
-        set.extend(user_ids.iter().cloned());
-        set.clone()
-    }
-
-    /// Records that a plan manages `role_id` authoritatively (zoom_role_members) or by
-    /// single memberships; returns the diagnostic when both happen in one plan.
-    pub fn claim_role_mode(
-        &self,
-        role_id: &str,
-        authoritative: bool,
-    ) -> Option<crate::tfplugin::Diagnostic> {
-        let mut modes = self.role_modes.lock().unwrap_or_else(|e| e.into_inner());
-        let seen = modes.entry(role_id.to_string()).or_default();
-        seen[usize::from(authoritative)] = true;
-        (seen[0] && seen[1]).then(|| {
-            crate::tfplugin::Diagnostic::error(
-                "Role managed two ways",
-                format!(
-                    "Role {role_id:?} has a zoom_role_members resource, which owns its whole \
-                     member list, and zoom_role_membership resources too. zoom_role_members \
-                     would remove the memberships' users and they would add them back on \
-                     every apply. Use one or the other for this role."
-                ),
-            )
-        })
-    }
-
-    /// Claims `user_key` for `claim.role_id`; returns the conflicting earlier claim if
-    /// another membership already put the same user into a different role.
-    pub fn claim(&self, user_key: &str, claim: Claim) -> Option<Claim> {
-        let mut claims = self.claims.lock().unwrap_or_else(|e| e.into_inner());
-        match claims.get(user_key) {
-            Some(existing) if existing.role_id != claim.role_id => Some(existing.clone()),
-            Some(_) => None,
-            None => {
-                claims.insert(user_key.to_string(), claim);
-                None
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -468,34 +411,5 @@ mod tests {
         );
         assert_eq!(d.get("paul@example.com").map(|u| u.id.as_str()), Some("u1"));
         assert!(d.get("u2").is_none());
-    }
-
-    #[test]
-    fn a_role_managed_both_ways_is_reported() {
-        let c = ZoomCache::default();
-        assert!(c.claim_role_mode("r1", false).is_none());
-        assert!(c.claim_role_mode("r1", false).is_none());
-        assert!(c.claim_role_mode("r2", true).is_none());
-        assert!(c.claim_role_mode("r1", true).is_some());
-        assert!(
-            c.claim_role_mode("r1", false).is_some(),
-            "reported on both sides"
-        );
-    }
-
-    #[test]
-    fn claims_conflict_only_across_roles() {
-        let c = ZoomCache::default();
-        let a = Claim {
-            role_id: "1".into(),
-            named_as: "paul@example.com".into(),
-        };
-        assert_eq!(c.claim("u1", a.clone()), None);
-        assert_eq!(c.claim("u1", a.clone()), None, "same role again is fine");
-        let b = Claim {
-            role_id: "r2".into(),
-            named_as: "u1".into(),
-        };
-        assert_eq!(c.claim("u1", b), Some(a));
     }
 }

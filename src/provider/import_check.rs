@@ -6,10 +6,11 @@
 //! (which the framework turns into the same ID) both get them. A lookup that fails for
 //! another reason (network, scopes) lets the import go on: read reports that failure.
 
-use super::data_role::brief_roles;
+use super::account::Account;
+use super::shared::brief_roles;
 use super::ProviderData;
 use crate::tfplugin::Diagnostic;
-use crate::zoom::{MemberRef, ZoomClient};
+use crate::zoom::MemberRef;
 
 /// `zoom_role` and `zoom_role_members` imports: the role must exist. Answered from the
 /// process's role list when it names the role (one listing however many imports), else
@@ -22,26 +23,19 @@ pub(super) async fn role_exists(
     let Ok(ready) = data.ready() else {
         return Ok(());
     };
-    if let Ok(roles) = data.cache.roles(&ready.client).await {
+    if let Ok(roles) = ready.account.roles().await {
         if roles.iter().any(|r| r.id == role_id) {
             return Ok(());
         }
     }
-    match ready.client.get_role(role_id).await {
-        Err(e) if e.is_not_found() => {
-            Err(no_such_role(data, &ready.client, resource, role_id).await)
-        }
+    match ready.account.get_role(role_id).await {
+        Err(e) if e.is_not_found() => Err(no_such_role(&ready.account, resource, role_id).await),
         _ => Ok(()),
     }
 }
 
-async fn no_such_role(
-    data: &ProviderData,
-    client: &ZoomClient,
-    resource: &str,
-    role_id: &str,
-) -> Diagnostic {
-    let roles = data.cache.roles(client).await.unwrap_or_default();
+async fn no_such_role(account: &Account, resource: &str, role_id: &str) -> Diagnostic {
+    let roles = account.roles().await.unwrap_or_default();
     Diagnostic::error(
         format!("Cannot import {resource}: no role {role_id:?}"),
         format!(
@@ -73,13 +67,13 @@ pub(super) async fn membership_exists(
         MemberRef::Id(s) => (Some(s.as_str()), None),
         MemberRef::Email(s) => (None, Some(s.as_str())),
     };
-    let role_exists = match data.cache.role_members(&ready.client, role_id).await {
+    let role_exists = match ready.account.role_members(role_id).await {
         Ok(Some(m)) if m.find(by_id, by_email).is_some() => return Ok(()),
         Ok(Some(_)) => true,
         Ok(None) => false,
         Err(_) => return Ok(()),
     };
-    let user = match data.cache.user(&ready.client, who).await {
+    let user = match ready.account.user(who).await {
         Ok(u) => u,
         Err(e) if e.is_user_not_found() => {
             return Err(Diagnostic::error(
@@ -99,7 +93,7 @@ pub(super) async fn membership_exists(
         // The listing lagged behind an assignment: read will find it.
         return Ok(());
     }
-    let roles = data.cache.roles(&ready.client).await.ok();
+    let roles = ready.account.roles().await.ok();
     let now = match user.role_name.as_deref() {
         Some(name) => format!("the {name} role (id {holds:?})"),
         None => format!("role {holds:?}"),

@@ -32,10 +32,11 @@
 
 use std::sync::Arc;
 
-use super::role::{system_role_name, ADMIN, MEMBER, OWNER};
+use super::account::Account;
+use super::shared::{system_role_name, ADMIN, MEMBER, OWNER};
 use super::ProviderData;
 use crate::tfplugin::{Diagnostic, Diagnostics, Severity};
-use crate::zoom::{User, ZoomClient};
+use crate::zoom::User;
 
 /// The privileges a custom role needs for its holder's app to keep managing roles.
 pub const ROLE_MANAGEMENT_PRIVILEGES: [&str; 2] = ["Role:Edit", "User:Edit"];
@@ -104,8 +105,8 @@ pub async fn check(data: &ProviderData, changes: &[Change]) -> Diagnostics {
         return diags; // the plan's other checks report why Zoom can't be asked
     };
     let allowed = ready.settings.allow_lockout;
-    let client = &ready.client;
-    let me = match data.cache.me(client).await {
+    let account = &ready.account;
+    let me = match account.me().await {
         Ok(me) => me,
         Err(e) => {
             let d = Diagnostic::error(
@@ -123,12 +124,12 @@ pub async fn check(data: &ProviderData, changes: &[Change]) -> Diagnostics {
         }
     };
     for c in changes {
-        if let Some(d) = self_demotion(data, client, &me, c).await {
+        if let Some(d) = self_demotion(account, &me, c).await {
             diags.push(refusal(d, c.attr, allowed));
         }
     }
     if me.role_id.as_deref() != Some(OWNER) {
-        if let Some(d) = last_admin(data, client, changes).await {
+        if let Some(d) = last_admin(data, account, changes).await {
             let attr = changes.first().and_then(|c| c.attr);
             diags.push(refusal(d, attr, allowed));
         }
@@ -158,27 +159,23 @@ fn as_warning(d: Diagnostic) -> Diagnostic {
 }
 
 /// Whether holding `role_id` lets the app manage roles (rule 1).
-async fn lets_manage_roles(data: &ProviderData, client: &ZoomClient, role_id: &str) -> bool {
+async fn lets_manage_roles(account: &Account, role_id: &str) -> bool {
     match role_id {
         OWNER | ADMIN => true,
         MEMBER => false,
-        custom => data
-            .cache
-            .privileges(client, custom)
-            .await
-            .is_some_and(|p| {
-                ROLE_MANAGEMENT_PRIVILEGES
-                    .iter()
-                    .all(|want| p.iter().any(|have| have == want))
-            }),
+        custom => account.privileges(custom).await.is_some_and(|p| {
+            ROLE_MANAGEMENT_PRIVILEGES
+                .iter()
+                .all(|want| p.iter().any(|have| have == want))
+        }),
     }
 }
 
-async fn role_label(data: &ProviderData, client: &ZoomClient, role_id: &str) -> String {
+async fn role_label(account: &Account, role_id: &str) -> String {
     if let Some(name) = system_role_name(role_id) {
         return format!("the {name} role (id \"{role_id}\")");
     }
-    let name = data.cache.roles(client).await.ok().and_then(|roles| {
+    let name = account.roles().await.ok().and_then(|roles| {
         roles
             .iter()
             .find(|r| r.id == role_id)
@@ -192,12 +189,7 @@ async fn role_label(data: &ProviderData, client: &ZoomClient, role_id: &str) -> 
 
 /// Rule 1 for one change: the refusal if it moves the app's user from a role that lets
 /// the app manage roles to one that doesn't.
-async fn self_demotion(
-    data: &ProviderData,
-    client: &ZoomClient,
-    me: &Arc<User>,
-    c: &Change,
-) -> Option<Diagnostic> {
+async fn self_demotion(account: &Account, me: &Arc<User>, c: &Change) -> Option<Diagnostic> {
     if !c.who.is(&me.id, &me.email) {
         return None;
     }
@@ -208,18 +200,18 @@ async fn self_demotion(
         Move::OutOf(_) => return None, // they don't hold it: unassigning changes nothing
     };
     if next == now
-        || !lets_manage_roles(data, client, now).await
-        || lets_manage_roles(data, client, next).await
+        || !lets_manage_roles(account, now).await
+        || lets_manage_roles(account, next).await
     {
         return None;
     }
-    let from = role_label(data, client, now).await;
+    let from = role_label(account, now).await;
     let to = if next == MEMBER {
         "make them a Member".to_string()
     } else {
         format!(
             "move them to {}, which lacks {}",
-            role_label(data, client, next).await,
+            role_label(account, next).await,
             ROLE_MANAGEMENT_PRIVILEGES.join(" or ")
         )
     };
@@ -271,11 +263,11 @@ pub async fn check_role(
     let Ok(ready) = data.ready() else {
         return diags;
     };
-    let client = &ready.client;
-    let Ok(me) = data.cache.me(client).await else {
+    let account = &ready.account;
+    let Ok(me) = account.me().await else {
         return diags;
     };
-    if me.role_id.as_deref() != Some(role_id) || !lets_manage_roles(data, client, role_id).await {
+    if me.role_id.as_deref() != Some(role_id) || !lets_manage_roles(account, role_id).await {
         return diags;
     }
     let what = match &change {
@@ -292,7 +284,7 @@ pub async fn check_role(
             format!("take {} out of it", lost.join(" and "))
         }
     };
-    let from = role_label(data, client, role_id).await;
+    let from = role_label(account, role_id).await;
     diags.push(refusal(
         demotion(&me, &from, &what),
         attr,
@@ -305,7 +297,7 @@ pub async fn check_role(
 /// left without members.
 async fn last_admin(
     data: &ProviderData,
-    client: &ZoomClient,
+    account: &Account,
     changes: &[Change],
 ) -> Option<Diagnostic> {
     let leaves_admin = |m: &Move| match m {
@@ -318,7 +310,7 @@ async fn last_admin(
     if joins_admin || !changes.iter().any(|c| leaves_admin(&c.moves)) {
         return None; // someone takes the role in the same change (a new member list)
     }
-    let admins = data.cache.role_members(client, ADMIN).await.ok()??;
+    let admins = account.role_members(ADMIN).await.ok()??;
     let admins = admins.members();
     if admins.is_empty() {
         return None; // nobody to lose
@@ -335,7 +327,7 @@ async fn last_admin(
     if leaving.is_empty() {
         return None;
     }
-    let all_leaving = data.cache.leaving_admin(&leaving);
+    let all_leaving = data.claims.leaving_admin(&leaving);
     if admins.iter().any(|a| !all_leaving.contains(&a.id)) {
         return None;
     }

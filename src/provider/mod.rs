@@ -1,27 +1,34 @@
 //! The `zoom` provider: its configuration block (`config`) and, one file each, the resources
-//! and data sources it serves. Resources reach Zoom through the shared [`ProviderData`]
-//! that `ConfigureProvider` fills in.
+//! and data sources it serves. Resources reach Zoom through the [`account::Account`] that
+//! `ConfigureProvider` makes, found in the shared [`ProviderData`].
 
+pub mod account;
 pub mod cache;
+pub mod claims;
 pub mod config;
-pub mod data_role;
-pub mod data_role_members;
-pub mod data_roles;
-pub mod data_user;
+pub mod data_source_role;
+pub mod data_source_role_members;
+pub mod data_source_roles;
+pub mod data_source_user;
 mod errors;
 mod import_check;
 pub mod lockout;
-pub mod role;
-pub mod role_members;
-pub mod role_membership;
+pub mod resource_role;
+pub mod resource_role_members;
+pub mod resource_role_membership;
+mod shared;
+
+/// The membership resource's old path, which tests/prop_parsing.rs names.
+pub use resource_role_membership as role_membership;
 
 use std::sync::{Arc, RwLock};
 
 use async_trait::async_trait;
 
 use crate::tfplugin::{DataSource, Diagnostic, Diagnostics, Provider, Resource, Schema, Value};
-use crate::zoom::{AssignBatcher, ZoomClient};
-use cache::ZoomCache;
+use crate::zoom::ZoomClient;
+use account::Account;
+use claims::Claims;
 use config::{Resolved, Settings};
 
 /// Where `terraform init` finds this provider.
@@ -31,16 +38,14 @@ pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/zoom-community/zoom";
 #[derive(Default)]
 pub struct ProviderData {
     configured: RwLock<Option<Configured>>,
-    /// What this process has learned from Zoom (member lists, roles, plan-time claims).
-    pub cache: ZoomCache,
+    /// What this process's plans claim (one user one role; one way to manage a role).
+    pub claims: Claims,
 }
 
-/// A configured provider: its settings and the one Zoom client every resource shares.
+/// A configured provider: its settings and the Zoom account every resource shares.
 pub struct Ready {
     pub settings: Settings,
-    pub client: ZoomClient,
-    /// Coalesces concurrent assignments into one call per role (up to 30 members).
-    pub batcher: AssignBatcher,
+    pub account: Account,
 }
 
 #[derive(Clone)]
@@ -123,8 +128,7 @@ impl Provider for ZoomProvider {
                     tokio::spawn(async move { warm.prefetch_token().await });
                     Some(Configured::Ready(Arc::new(Ready {
                         settings: *s,
-                        batcher: AssignBatcher::new(client.clone()),
-                        client,
+                        account: Account::new(client),
                     })))
                 }
                 Err(e) => {
@@ -147,21 +151,21 @@ impl Provider for ZoomProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        let data = || self.data.clone();
         vec![
-            Arc::new(role::RoleResource::new(self.data.clone())),
-            Arc::new(role_membership::MembershipResource::new(self.data.clone())),
-            Arc::new(role_members::RoleMembersResource::new(self.data.clone())),
+            Arc::new(resource_role::RoleResource { data: data() }),
+            Arc::new(resource_role_membership::RoleMembershipResource { data: data() }),
+            Arc::new(resource_role_members::RoleMembersResource { data: data() }),
         ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        let data = || self.data.clone();
         vec![
-            Arc::new(data_roles::RolesDataSource::new(self.data.clone())),
-            Arc::new(data_role::RoleDataSource::new(self.data.clone())),
-            Arc::new(data_role_members::RoleMembersDataSource::new(
-                self.data.clone(),
-            )),
-            Arc::new(data_user::UserDataSource::new(self.data.clone())),
+            Arc::new(data_source_roles::RolesDataSource { data: data() }),
+            Arc::new(data_source_role::RoleDataSource { data: data() }),
+            Arc::new(data_source_role_members::RoleMembersDataSource { data: data() }),
+            Arc::new(data_source_user::UserDataSource { data: data() }),
         ]
     }
 }

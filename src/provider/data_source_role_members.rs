@@ -11,20 +11,92 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::data_role::role_not_found;
 use super::errors::zoom_diag;
-use super::role::{system_role_name, MEMBER, OWNER};
+use super::shared::{role_not_found, system_role_name, MEMBER, OWNER};
 use super::ProviderData;
 use crate::tfplugin::{Attribute, Block, DataSource, Diagnostic, Diagnostics, Schema, Type, Value};
 use crate::zoom::{Error, ErrorKind, Member};
 
 pub struct RoleMembersDataSource {
-    data: Arc<ProviderData>,
+    pub(super) data: Arc<ProviderData>,
 }
 
-impl RoleMembersDataSource {
-    pub fn new(data: Arc<ProviderData>) -> RoleMembersDataSource {
-        RoleMembersDataSource { data }
+#[async_trait]
+impl DataSource for RoleMembersDataSource {
+    fn type_name(&self) -> &'static str {
+        "zoom_role_members"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new(
+                "The users who hold one role, as Zoom lists them. Every user holds exactly one \
+                 role; to change who holds a role, use `zoom_role_membership`.",
+                vec![
+                    Attribute::string("role_id")
+                        .required()
+                        .describe("The role's Zoom id: `1` for Admin, or a custom role's id (e.g. `zoom_role.auditors.id`)."),
+                    Attribute::new("members", Type::list(member_type()))
+                        .computed()
+                        .describe("The role's members, sorted by email. Each has `id` (the user's Zoom id; null for an invited user who hasn't joined yet), `email` (as Zoom spells it), `first_name` and `last_name` (null when Zoom has none)."),
+                ],
+            ),
+        )
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        if let Some(role_id) = config.attr("role_id").as_str() {
+            if role_id.trim().is_empty() || role_id.contains('/') {
+                diags.push(
+                    Diagnostic::error(
+                        "Invalid role_id",
+                        format!("{role_id:?} is not a Zoom role id; use e.g. \"1\" for Admin."),
+                    )
+                    .at_attr("role_id"),
+                );
+            }
+        }
+        diags
+    }
+
+    async fn read(&self, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
+        let data = &self.data;
+        let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
+        let account = &ready.account;
+        let role_id = config.attr("role_id").as_str()?.trim().to_string();
+        let mut members = match account.role_members(&role_id).await {
+            Ok(Some(m)) => m.members().to_vec(),
+            Ok(None) => {
+                diags.push(role_not_found(account, &role_id, "role_id").await);
+                return None;
+            }
+            Err(e) => {
+                diags.push(refusal(&role_id, &e));
+                return None;
+            }
+        };
+        // Members this process assigned are cached with id and email only; names come from the
+        // user lookups the cache answers (switching to one user listing when there are many).
+        for m in members
+            .iter_mut()
+            .filter(|m| !m.id.is_empty() && m.first_name.is_none() && m.last_name.is_none())
+        {
+            if let Ok(u) = account.user(&m.id).await {
+                m.first_name = u.first_name;
+                m.last_name = u.last_name;
+            }
+        }
+        members
+            .sort_by(|a, b| (a.email.to_lowercase(), &a.id).cmp(&(b.email.to_lowercase(), &b.id)));
+        Some(Value::object([
+            ("role_id", Value::from(role_id)),
+            (
+                "members",
+                Value::List(members.iter().map(member_object).collect()),
+            ),
+        ]))
     }
 }
 
@@ -40,79 +112,7 @@ fn member_type() -> Type {
     ])
 }
 
-pub fn schema() -> Schema {
-    Schema::new(
-        0,
-        Block::new(
-            "The users who hold one role, as Zoom lists them. Every user holds exactly one \
-             role; to change who holds a role, use `zoom_role_membership`.",
-            vec![
-                Attribute::string("role_id")
-                    .required()
-                    .describe("The role's Zoom id: `1` for Admin, or a custom role's id (e.g. `zoom_role.auditors.id`)."),
-                Attribute::new("members", Type::list(member_type()))
-                    .computed()
-                    .describe("The role's members, sorted by email. Each has `id` (the user's Zoom id; null for an invited user who hasn't joined yet), `email` (as Zoom spells it), `first_name` and `last_name` (null when Zoom has none)."),
-            ],
-        ),
-    )
-}
-
-// ---- validate --------------------------------------------------------------------------
-
-pub fn validate(config: &Value) -> Diagnostics {
-    let mut diags = Diagnostics::new();
-    if let Some(role_id) = config.attr("role_id").as_str() {
-        if role_id.trim().is_empty() || role_id.contains('/') {
-            diags.push(
-                Diagnostic::error(
-                    "Invalid role_id",
-                    format!("{role_id:?} is not a Zoom role id; use e.g. \"1\" for Admin."),
-                )
-                .at_attr("role_id"),
-            );
-        }
-    }
-    diags
-}
-
 // ---- read ------------------------------------------------------------------------------
-
-async fn read(data: &ProviderData, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
-    let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
-    let client = &ready.client;
-    let role_id = config.attr("role_id").as_str()?.trim().to_string();
-    let mut members = match data.cache.role_members(client, &role_id).await {
-        Ok(Some(m)) => m.members().to_vec(),
-        Ok(None) => {
-            diags.push(role_not_found(data, client, &role_id, "role_id").await);
-            return None;
-        }
-        Err(e) => {
-            diags.push(refusal(&role_id, &e));
-            return None;
-        }
-    };
-    // Members this process assigned are cached with id and email only; names come from the
-    // user lookups the cache answers (switching to one user listing when there are many).
-    for m in members
-        .iter_mut()
-        .filter(|m| !m.id.is_empty() && m.first_name.is_none() && m.last_name.is_none())
-    {
-        if let Ok(u) = data.cache.user(client, &m.id).await {
-            m.first_name = u.first_name;
-            m.last_name = u.last_name;
-        }
-    }
-    members.sort_by(|a, b| (a.email.to_lowercase(), &a.id).cmp(&(b.email.to_lowercase(), &b.id)));
-    Some(Value::object([
-        ("role_id", Value::from(role_id)),
-        (
-            "members",
-            Value::List(members.iter().map(member_object).collect()),
-        ),
-    ]))
-}
 
 /// A failed listing as a diagnostic; Owner and Member get an explanation of their own when
 /// Zoom refuses to list them.
@@ -154,29 +154,17 @@ fn member_object(m: &Member) -> Value {
     ])
 }
 
-#[async_trait]
-impl DataSource for RoleMembersDataSource {
-    fn type_name(&self) -> &'static str {
-        "zoom_role_members"
-    }
-
-    fn schema(&self) -> Schema {
-        schema()
-    }
-
-    fn validate(&self, config: &Value) -> Diagnostics {
-        validate(config)
-    }
-
-    async fn read(&self, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
-        read(&self.data, config, diags).await
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::tfplugin::AttrPath;
+
+    fn validate(config: &Value) -> Diagnostics {
+        RoleMembersDataSource {
+            data: Default::default(),
+        }
+        .validate(config)
+    }
 
     fn config(role_id: Value) -> Value {
         Value::object([("role_id", role_id), ("members", Value::Null)])

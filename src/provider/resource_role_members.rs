@@ -12,8 +12,7 @@ use async_trait::async_trait;
 
 use super::errors::zoom_diag;
 use super::lockout;
-use super::role::system_role_name;
-use super::role_membership::is_plausible_email;
+use super::shared::{is_plausible_email, system_role_name};
 use super::ProviderData;
 use crate::tfplugin::{
     Attribute, Block, Diagnostic, Diagnostics, IdentitySchema, Plan, Resource, Schema, Type, Value,
@@ -21,117 +20,230 @@ use crate::tfplugin::{
 use crate::zoom::{Member, MemberRef};
 
 pub struct RoleMembersResource {
-    data: Arc<ProviderData>,
+    pub(super) data: Arc<ProviderData>,
 }
 
-impl RoleMembersResource {
-    pub fn new(data: Arc<ProviderData>) -> RoleMembersResource {
-        RoleMembersResource { data }
+#[async_trait]
+impl Resource for RoleMembersResource {
+    fn type_name(&self) -> &'static str {
+        "zoom_role_members"
     }
-}
 
-// ---- schema ----------------------------------------------------------------------------
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new(
+                "The complete member list of one Zoom role. Everyone in `members` holds the role \
+                 after apply, and everyone else who holds it is removed from it (they fall back \
+                 to Member), including members added in Zoom's admin pages. Use it for roles \
+                 whose membership Terraform owns outright; use `zoom_role_membership` to manage \
+                 single assignments. Never both on the same role: a plan that mixes them is \
+                 refused. A user holds one role, so listing someone here moves them out of \
+                 whatever role they held.",
+                vec![
+                    Attribute::string("id")
+                        .computed()
+                        .use_state_for_unknown()
+                        .describe("The role id."),
+                    Attribute::string("role_id")
+                        .required()
+                        .requires_replace()
+                        .describe("The role: `1` for Admin or a custom role's id. Owner (`0`) and Member (`2`) can't take members through Zoom's API."),
+                    Attribute::new("members", Type::set(Type::String))
+                        .required()
+                        .describe("Every member of the role, as user ids or emails (emails compare without regard to case; state keeps your spelling). An empty set removes everyone."),
+                ],
+            ),
+        )
+    }
 
-pub fn schema() -> Schema {
-    Schema::new(
-        0,
-        Block::new(
-            "The complete member list of one Zoom role. Everyone in `members` holds the role \
-             after apply, and everyone else who holds it is removed from it (they fall back \
-             to Member), including members added in Zoom's admin pages. Use it for roles \
-             whose membership Terraform owns outright; use `zoom_role_membership` to manage \
-             single assignments. Never both on the same role: a plan that mixes them is \
-             refused. A user holds one role, so listing someone here moves them out of \
-             whatever role they held.",
-            vec![
-                Attribute::string("id")
-                    .computed()
-                    .use_state_for_unknown()
-                    .describe("The role id."),
-                Attribute::string("role_id")
-                    .required()
-                    .requires_replace()
-                    .describe("The role: `1` for Admin or a custom role's id. Owner (`0`) and Member (`2`) can't take members through Zoom's API."),
-                Attribute::new("members", Type::set(Type::String))
-                    .required()
-                    .describe("Every member of the role, as user ids or emails (emails compare without regard to case; state keeps your spelling). An empty set removes everyone."),
-            ],
-        ),
-    )
-}
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        if let Some(role_id) = config.attr("role_id").as_str() {
+            if let Some(name) = system_role_name(role_id).filter(|_| role_id != "1") {
+                diags.push(
+                    Diagnostic::error(
+                        format!("The {name} role can't take members"),
+                        format!(
+                            "Zoom's API can't add or remove members of the {name} role (id \
+                             {role_id:?}). Manage Admin (\"1\") or custom roles."
+                        ),
+                    )
+                    .at_attr("role_id"),
+                );
+            }
+        }
+        for m in config.attr("members").elements().unwrap_or_default() {
+            let Some(s) = m.as_str() else { continue };
+            let bad = s.trim().is_empty()
+                || s.contains(char::is_whitespace)
+                || (s.contains('@') && !is_plausible_email(s));
+            if bad {
+                diags.push(
+                    Diagnostic::error(
+                        "Malformed member",
+                        format!("{s:?} is neither a Zoom user id nor an email address."),
+                    )
+                    .at_attr("members"),
+                );
+            }
+        }
+        diags
+    }
 
-// ---- validate --------------------------------------------------------------------------
-
-pub fn validate(config: &Value) -> Diagnostics {
-    let mut diags = Diagnostics::new();
-    if let Some(role_id) = config.attr("role_id").as_str() {
-        if let Some(name) = system_role_name(role_id).filter(|_| role_id != "1") {
-            diags.push(
-                Diagnostic::error(
-                    format!("The {name} role can't take members"),
-                    format!(
-                        "Zoom's API can't add or remove members of the {name} role (id \
-                         {role_id:?}). Manage Admin (\"1\") or custom roles."
-                    ),
-                )
-                .at_attr("role_id"),
-            );
+    async fn plan(&self, plan: &mut Plan) {
+        let data = &self.data;
+        if plan.is_destroy() {
+            // Destroying removes the members the state knows: refused if that locks the app
+            // out.
+            let changes = prior_leaving(&plan.prior);
+            let refusals = lockout::check(data, &changes).await;
+            plan.diagnostics.extend(refusals);
+            return;
+        }
+        let Some(role_id) = plan.planned.attr("role_id").as_str().map(str::to_string) else {
+            return;
+        };
+        plan.planned.set_attr("id", role_id.as_str());
+        if let Some(conflict) = data.claims.claim_role_mode(&role_id, true) {
+            plan.diagnostics.push(conflict.at_attr("role_id"));
+        }
+        let same_role = plan.prior.attr("role_id").as_str() == Some(role_id.as_str());
+        if plan.is_update() && same_role {
+            keep_prior_spelling(data, plan, &role_id).await;
+        }
+        let changed = plan.is_create()
+            || !same_role
+            || plan.planned.attr("members") != plan.prior.attr("members");
+        if changed && !plan.diagnostics.has_errors() {
+            let mut changes = if plan.is_update() && !same_role {
+                prior_leaving(&plan.prior) // replaced: the old role's members are removed
+            } else {
+                Vec::new()
+            };
+            changes.extend(member_changes(data, plan, &role_id).await);
+            let refusals = lockout::check(data, &changes).await;
+            plan.diagnostics.extend(refusals);
         }
     }
-    for m in config.attr("members").elements().unwrap_or_default() {
-        let Some(s) = m.as_str() else { continue };
-        let bad = s.trim().is_empty()
-            || s.contains(char::is_whitespace)
-            || (s.contains('@') && !is_plausible_email(s));
-        if bad {
-            diags.push(
-                Diagnostic::error(
-                    "Malformed member",
-                    format!("{s:?} is neither a Zoom user id nor an email address."),
-                )
-                .at_attr("members"),
-            );
+
+    async fn create(
+        &self,
+        _config: &Value,
+        planned: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        converge(&self.data, planned, diags).await
+    }
+
+    async fn read(&self, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
+        let data = &self.data;
+        let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
+        let role_id = state.attr("role_id").as_str()?.to_string();
+        let current = match ready.account.role_members(&role_id).await {
+            Ok(Some(m)) => m.members().to_vec(),
+            Ok(None) => return None,
+            Err(e) => {
+                diags.push(zoom_diag(&e, None));
+                return Some(state.clone());
+            }
+        };
+        let known = state.attr("members").as_strings().unwrap_or_default();
+        Some(Value::object([
+            ("id", Value::from(role_id.as_str())),
+            ("role_id", Value::from(role_id.as_str())),
+            (
+                "members",
+                Value::string_set(members_as_written(&known, &current)),
+            ),
+        ]))
+    }
+
+    async fn update(
+        &self,
+        _prior: &Value,
+        _config: &Value,
+        planned: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        converge(&self.data, planned, diags).await
+    }
+
+    async fn delete(&self, prior: &Value, diags: &mut Diagnostics) {
+        let data = &self.data;
+        let Ok(ready) = data.ready().map_err(|d| diags.push(d)) else {
+            return;
+        };
+        // Again at apply: Terraform before 1.3 never shows a provider its destroy plans.
+        let refusals = lockout::check(data, &prior_leaving(prior)).await;
+        let refused = refusals.has_errors();
+        diags.extend(refusals);
+        if refused {
+            return;
+        }
+        let Some(role_id) = prior.attr("role_id").as_str() else {
+            return;
+        };
+        let known = prior.attr("members").as_strings().unwrap_or_default();
+        let current = match ready.account.role_members(role_id).await {
+            Ok(Some(m)) => m.members().to_vec(),
+            Ok(None) => return,
+            Err(e) => {
+                diags.push(zoom_diag(&e, None));
+                return;
+            }
+        };
+        // Only the members this resource put there: someone assigned since then is drift the
+        // resource never owned.
+        for m in current
+            .iter()
+            .filter(|m| known.iter().any(|k| matches(m, k)))
+        {
+            if let Err(e) = ready.account.unassign(role_id, &m.id).await {
+                diags.push(zoom_diag(&e, None));
+                return;
+            }
         }
     }
-    diags
+
+    async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
+        let state = import_state(id, diags)?;
+        let role_id = state
+            .attr("role_id")
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        super::import_check::role_exists(&self.data, "zoom_role_members", &role_id)
+            .await
+            .map_err(|d| diags.push(d))
+            .ok()?;
+        Some(state)
+    }
+
+    /// What a person writes for an existing member list: the role and its members as the
+    /// state spells them, which after an import is by email (by id for a member Zoom gives no
+    /// email).
+    fn generate_config(&self, state: &Value) -> Value {
+        Value::object([
+            ("id", Value::Null),
+            ("role_id", state.attr("role_id").clone()),
+            ("members", state.attr("members").clone()),
+        ])
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema::new(&[(
+            "role_id",
+            "The role's Zoom id: one role, one member list.",
+        )]))
+    }
+
+    fn import_id_from_identity(&self, identity: &Value) -> Option<String> {
+        identity.attr("role_id").as_str().map(str::to_string)
+    }
 }
 
 // ---- plan ------------------------------------------------------------------------------
-
-async fn plan(data: &ProviderData, plan: &mut Plan) {
-    if plan.is_destroy() {
-        // Destroying removes the members the state knows: refused if that locks the app
-        // out.
-        let changes = prior_leaving(&plan.prior);
-        let refusals = lockout::check(data, &changes).await;
-        plan.diagnostics.extend(refusals);
-        return;
-    }
-    let Some(role_id) = plan.planned.attr("role_id").as_str().map(str::to_string) else {
-        return;
-    };
-    plan.planned.set_attr("id", role_id.as_str());
-    if let Some(conflict) = data.cache.claim_role_mode(&role_id, true) {
-        plan.diagnostics.push(conflict.at_attr("role_id"));
-    }
-    let same_role = plan.prior.attr("role_id").as_str() == Some(role_id.as_str());
-    if plan.is_update() && same_role {
-        keep_prior_spelling(data, plan, &role_id).await;
-    }
-    let changed = plan.is_create()
-        || !same_role
-        || plan.planned.attr("members") != plan.prior.attr("members");
-    if changed && !plan.diagnostics.has_errors() {
-        let mut changes = if plan.is_update() && !same_role {
-            prior_leaving(&plan.prior) // replaced: the old role's members are removed
-        } else {
-            Vec::new()
-        };
-        changes.extend(member_changes(data, plan, &role_id).await);
-        let refusals = lockout::check(data, &changes).await;
-        plan.diagnostics.extend(refusals);
-    }
-}
 
 /// The state's members leaving the state's role (destroy, or the old role on replacement).
 fn prior_leaving(prior: &Value) -> Vec<lockout::Change> {
@@ -160,7 +272,7 @@ async fn member_changes(data: &ProviderData, plan: &Plan, role_id: &str) -> Vec<
     let Ok(ready) = data.ready() else {
         return Vec::new();
     };
-    let current = match data.cache.role_members(&ready.client, role_id).await {
+    let current = match ready.account.role_members(role_id).await {
         Ok(Some(m)) => m.members().to_vec(),
         _ => Vec::new(), // a new or unreadable role: only additions
     };
@@ -205,7 +317,7 @@ async fn keep_prior_spelling(data: &ProviderData, plan: &mut Plan, role_id: &str
         return; // unknown until apply: a real plan
     };
     let Ok(ready) = data.ready() else { return };
-    let Ok(Some(current)) = data.cache.role_members(&ready.client, role_id).await else {
+    let Ok(Some(current)) = ready.account.role_members(role_id).await else {
         return; // the refresh reports Zoom's problems; plan what the configuration says
     };
     if same_people(current.members(), &wanted, &held) {
@@ -237,7 +349,7 @@ async fn converge(data: &ProviderData, planned: &Value, diags: &mut Diagnostics)
     let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
     let role_id = planned.attr("role_id").as_str()?.to_string();
     let wanted = planned.attr("members").as_strings().unwrap_or_default();
-    let current = match data.cache.role_members(&ready.client, &role_id).await {
+    let current = match ready.account.role_members(&role_id).await {
         Ok(Some(m)) => m.members().to_vec(),
         Ok(None) => {
             diags.push(
@@ -261,32 +373,24 @@ async fn converge(data: &ProviderData, planned: &Value, diags: &mut Diagnostics)
         .collect();
     if !missing.is_empty() {
         // Assigning someone who already holds the role is harmless, so a retry is safe.
-        let assigned = match ready.client.assign_members(&role_id, &missing).await {
-            Ok(r) => r,
-            Err(e) => {
-                let attr = if e.is_user_not_found() {
-                    "members"
-                } else {
-                    "role_id"
-                };
-                diags.push(zoom_diag(&e, Some(attr)));
-                return None;
-            }
-        };
-        data.cache.assigned_many(&role_id, &assigned.ids).await;
+        if let Err(e) = ready.account.assign_all(&role_id, &missing).await {
+            let attr = if e.is_user_not_found() {
+                "members"
+            } else {
+                "role_id"
+            };
+            diags.push(zoom_diag(&e, Some(attr)));
+            return None;
+        }
     }
     let extra: Vec<&Member> = current
         .iter()
         .filter(|m| !wanted.iter().any(|w| matches(m, w)))
         .collect();
     for m in extra {
-        match ready.client.unassign_member(&role_id, &m.id).await {
-            Ok(()) => data.cache.unassigned(&role_id, &m.id).await,
-            Err(e) if e.is_not_found() => {}
-            Err(e) => {
-                diags.push(zoom_diag(&e, Some("members")));
-                return None;
-            }
+        if let Err(e) = ready.account.unassign(&role_id, &m.id).await {
+            diags.push(zoom_diag(&e, Some("members")));
+            return None;
         }
     }
     let mut state = planned.clone();
@@ -309,28 +413,6 @@ fn member_ref(entry: &str) -> MemberRef {
 
 // ---- read ------------------------------------------------------------------------------
 
-async fn read(data: &ProviderData, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
-    let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
-    let role_id = state.attr("role_id").as_str()?.to_string();
-    let current = match data.cache.role_members(&ready.client, &role_id).await {
-        Ok(Some(m)) => m.members().to_vec(),
-        Ok(None) => return None,
-        Err(e) => {
-            diags.push(zoom_diag(&e, None));
-            return Some(state.clone());
-        }
-    };
-    let known = state.attr("members").as_strings().unwrap_or_default();
-    Some(Value::object([
-        ("id", Value::from(role_id.as_str())),
-        ("role_id", Value::from(role_id.as_str())),
-        (
-            "members",
-            Value::string_set(members_as_written(&known, &current)),
-        ),
-    ]))
-}
-
 /// The role's members, each spelled as the state spelled it (id or email, its case), and
 /// members the state didn't know by email (or id when Zoom gives no email).
 fn members_as_written(known: &[String], current: &[Member]) -> Vec<String> {
@@ -352,51 +434,9 @@ fn members_as_written(known: &[String], current: &[Member]) -> Vec<String> {
         .collect()
 }
 
-// ---- delete ----------------------------------------------------------------------------
-
-async fn delete(data: &ProviderData, prior: &Value, diags: &mut Diagnostics) {
-    let Ok(ready) = data.ready().map_err(|d| diags.push(d)) else {
-        return;
-    };
-    // Again at apply: Terraform before 1.3 never shows a provider its destroy plans.
-    let refusals = lockout::check(data, &prior_leaving(prior)).await;
-    let refused = refusals.has_errors();
-    diags.extend(refusals);
-    if refused {
-        return;
-    }
-    let Some(role_id) = prior.attr("role_id").as_str() else {
-        return;
-    };
-    let known = prior.attr("members").as_strings().unwrap_or_default();
-    let current = match data.cache.role_members(&ready.client, role_id).await {
-        Ok(Some(m)) => m.members().to_vec(),
-        Ok(None) => return,
-        Err(e) => {
-            diags.push(zoom_diag(&e, None));
-            return;
-        }
-    };
-    // Only the members this resource put there: someone assigned since then is drift the
-    // resource never owned.
-    for m in current
-        .iter()
-        .filter(|m| known.iter().any(|k| matches(m, k)))
-    {
-        match ready.client.unassign_member(role_id, &m.id).await {
-            Ok(()) => data.cache.unassigned(role_id, &m.id).await,
-            Err(e) if e.is_not_found() => {}
-            Err(e) => {
-                diags.push(zoom_diag(&e, None));
-                return;
-            }
-        }
-    }
-}
-
 // ---- import ----------------------------------------------------------------------------
 
-fn import(id: &str, diags: &mut Diagnostics) -> Option<Value> {
+fn import_state(id: &str, diags: &mut Diagnostics) -> Option<Value> {
     let id = id.trim();
     if id.is_empty() || id.contains('/') || id.contains(char::is_whitespace) {
         diags.push(Diagnostic::error(
@@ -412,97 +452,23 @@ fn import(id: &str, diags: &mut Diagnostics) -> Option<Value> {
     ]))
 }
 
-// ---- generated configuration (-generate-config-out) --------------------------------------
-
-/// What a person writes for an existing member list: the role and its members as the
-/// state spells them, which after an import is by email (by id for a member Zoom gives no
-/// email).
-fn generate_config(state: &Value) -> Value {
-    Value::object([
-        ("id", Value::Null),
-        ("role_id", state.attr("role_id").clone()),
-        ("members", state.attr("members").clone()),
-    ])
-}
-
-#[async_trait]
-impl Resource for RoleMembersResource {
-    fn type_name(&self) -> &'static str {
-        "zoom_role_members"
-    }
-
-    fn schema(&self) -> Schema {
-        schema()
-    }
-
-    fn validate(&self, config: &Value) -> Diagnostics {
-        validate(config)
-    }
-
-    async fn plan(&self, p: &mut Plan) {
-        plan(&self.data, p).await
-    }
-
-    async fn create(
-        &self,
-        _config: &Value,
-        planned: &Value,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        converge(&self.data, planned, diags).await
-    }
-
-    async fn read(&self, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
-        read(&self.data, state, diags).await
-    }
-
-    async fn update(
-        &self,
-        _prior: &Value,
-        _config: &Value,
-        planned: &Value,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        converge(&self.data, planned, diags).await
-    }
-
-    async fn delete(&self, prior: &Value, diags: &mut Diagnostics) {
-        delete(&self.data, prior, diags).await
-    }
-
-    async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
-        let state = import(id, diags)?;
-        let role_id = state
-            .attr("role_id")
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        super::import_check::role_exists(&self.data, "zoom_role_members", &role_id)
-            .await
-            .map_err(|d| diags.push(d))
-            .ok()?;
-        Some(state)
-    }
-
-    fn generate_config(&self, state: &Value) -> Value {
-        generate_config(state)
-    }
-
-    fn identity_schema(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema::new(&[(
-            "role_id",
-            "The role's Zoom id: one role, one member list.",
-        )]))
-    }
-
-    fn import_id_from_identity(&self, identity: &Value) -> Option<String> {
-        identity.attr("role_id").as_str().map(str::to_string)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn validate(config: &Value) -> Diagnostics {
+        RoleMembersResource {
+            data: Default::default(),
+        }
+        .validate(config)
+    }
+
+    fn generate_config(state: &Value) -> Value {
+        RoleMembersResource {
+            data: Default::default(),
+        }
+        .generate_config(state)
+    }
 
     fn member(id: &str, email: &str) -> Member {
         Member {

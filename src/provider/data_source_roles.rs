@@ -9,19 +9,79 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::data_role::count;
 use super::errors::zoom_diag;
+use super::shared::count;
 use super::ProviderData;
 use crate::tfplugin::{Attribute, Block, DataSource, Diagnostic, Diagnostics, Schema, Type, Value};
 use crate::zoom::Role;
 
 pub struct RolesDataSource {
-    data: Arc<ProviderData>,
+    pub(super) data: Arc<ProviderData>,
 }
 
-impl RolesDataSource {
-    pub fn new(data: Arc<ProviderData>) -> RolesDataSource {
-        RolesDataSource { data }
+#[async_trait]
+impl DataSource for RolesDataSource {
+    fn type_name(&self) -> &'static str {
+        "zoom_roles"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new(
+                "The account's roles, system roles (Owner, Admin, Member) included, in the order \
+                 Zoom lists them. Privileges are not part of the listing: read one role with the \
+                 `zoom_role` data source for them.",
+                vec![
+                    Attribute::string("type")
+                        .optional()
+                        .describe("Which roles to list: `common` (account roles, the default) or `iq` (Revenue Accelerator roles)."),
+                    Attribute::new("roles", Type::list(role_type()))
+                        .computed()
+                        .describe("The roles. Each has `id` (the role's Zoom id), `name`, `description` (null when empty), `type` (`common` or `iq`) and `total_members` (how many users hold it, as Zoom counts them; null when Zoom doesn't say)."),
+                ],
+            ),
+        )
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        if let Some(t) = config.attr("type").as_str() {
+            if t != "common" && t != "iq" {
+                diags.push(
+                    Diagnostic::error(
+                        "Invalid role type",
+                        format!(
+                            "type {t:?} is not a Zoom role type: use \"common\" (account roles) or \
+                             \"iq\" (Revenue Accelerator roles), or leave it out for account roles."
+                        ),
+                    )
+                    .at_attr("type"),
+                );
+            }
+        }
+        diags
+    }
+
+    async fn read(&self, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
+        let data = &self.data;
+        let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
+        let wanted = config.attr("type").as_str();
+        let roles = match ready.account.list_roles(wanted).await {
+            Ok(r) => r,
+            Err(e) => {
+                diags.push(zoom_diag(&e, wanted.map(|_| "type")));
+                return None;
+            }
+        };
+        let default_type = wanted.unwrap_or("common");
+        Some(Value::object([
+            ("type", config.attr("type").clone()),
+            (
+                "roles",
+                Value::List(roles.iter().map(|r| role_object(r, default_type)).collect()),
+            ),
+        ]))
     }
 }
 
@@ -38,67 +98,7 @@ fn role_type() -> Type {
     ])
 }
 
-pub fn schema() -> Schema {
-    Schema::new(
-        0,
-        Block::new(
-            "The account's roles, system roles (Owner, Admin, Member) included, in the order \
-             Zoom lists them. Privileges are not part of the listing: read one role with the \
-             `zoom_role` data source for them.",
-            vec![
-                Attribute::string("type")
-                    .optional()
-                    .describe("Which roles to list: `common` (account roles, the default) or `iq` (Revenue Accelerator roles)."),
-                Attribute::new("roles", Type::list(role_type()))
-                    .computed()
-                    .describe("The roles. Each has `id` (the role's Zoom id), `name`, `description` (null when empty), `type` (`common` or `iq`) and `total_members` (how many users hold it, as Zoom counts them; null when Zoom doesn't say)."),
-            ],
-        ),
-    )
-}
-
-// ---- validate --------------------------------------------------------------------------
-
-pub fn validate(config: &Value) -> Diagnostics {
-    let mut diags = Diagnostics::new();
-    if let Some(t) = config.attr("type").as_str() {
-        if t != "common" && t != "iq" {
-            diags.push(
-                Diagnostic::error(
-                    "Invalid role type",
-                    format!(
-                        "type {t:?} is not a Zoom role type: use \"common\" (account roles) or \
-                         \"iq\" (Revenue Accelerator roles), or leave it out for account roles."
-                    ),
-                )
-                .at_attr("type"),
-            );
-        }
-    }
-    diags
-}
-
 // ---- read ------------------------------------------------------------------------------
-
-async fn read(data: &ProviderData, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
-    let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
-    let wanted = config.attr("type").as_str();
-    let roles = match ready.client.list_roles(wanted).await {
-        Ok(r) => r,
-        Err(e) => {
-            diags.push(zoom_diag(&e, wanted.map(|_| "type")));
-            return None;
-        }
-    };
-    let default_type = wanted.unwrap_or("common");
-    Some(Value::object([
-        ("type", config.attr("type").clone()),
-        (
-            "roles",
-            Value::List(roles.iter().map(|r| role_object(r, default_type)).collect()),
-        ),
-    ]))
-}
 
 /// One element of `roles`; a role whose type Zoom leaves out has the type listed.
 fn role_object(role: &Role, listed_type: &str) -> Value {
@@ -117,29 +117,17 @@ fn role_object(role: &Role, listed_type: &str) -> Value {
     ])
 }
 
-#[async_trait]
-impl DataSource for RolesDataSource {
-    fn type_name(&self) -> &'static str {
-        "zoom_roles"
-    }
-
-    fn schema(&self) -> Schema {
-        schema()
-    }
-
-    fn validate(&self, config: &Value) -> Diagnostics {
-        validate(config)
-    }
-
-    async fn read(&self, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
-        read(&self.data, config, diags).await
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::tfplugin::AttrPath;
+
+    fn validate(config: &Value) -> Diagnostics {
+        RolesDataSource {
+            data: Default::default(),
+        }
+        .validate(config)
+    }
 
     fn config(t: Value) -> Value {
         Value::object([("type", t), ("roles", Value::Null)])
