@@ -119,26 +119,16 @@ fn terraform_advice(e: &Error) -> Option<String> {
                 all.join(", ")
             )
         }
-        ErrorKind::PermissionOrPlan => match e.zoom_code() {
-            Some(2300) => "Zoom did not recognise the endpoint: check api_url (normally https://api.zoom.us/v2), \
-                 the HTTP method, and that the account's plan allows role management (Pro or higher)."
-                .to_owned(),
-            _ => "Role management needs a paid (Pro or higher) Zoom account and an app whose user may manage \
-                 roles; only the account Owner can create the first custom role."
-                .to_owned(),
-        },
-        ErrorKind::Validation => "Zoom rejected the request: check the values in the configuration.".to_owned(),
-        ErrorKind::RateLimited { daily: true } => "The account's daily request limit for this API is used up; \
-             Zoom resumes these requests at 00:00 GMT. Try again after that."
-            .to_owned(),
+        // No Terraform setting or command is involved: the client's own words serve.
+        ErrorKind::PermissionOrPlan
+        | ErrorKind::Validation
+        | ErrorKind::RateLimited { daily: true }
+        | ErrorKind::Transient
+        | ErrorKind::InvalidResponse => return e.advice().map(str::to_owned),
         ErrorKind::RateLimited { daily: false } => "Zoom kept rate-limiting the request for longer than \
              retries may take: set rate_limit_plan to the account's plan, or lower rate_limit_light and \
              rate_limit_medium (the account's limits are shared by all its apps), or raise retry_timeout."
             .to_owned(),
-        ErrorKind::Transient => "This looked temporary but outlasted the retries: try again later; if it \
-             persists check api_url, the network, and Zoom's status page."
-            .to_owned(),
-        ErrorKind::InvalidResponse => "Check that api_url points at Zoom's REST API (https://api.zoom.us/v2).".to_owned(),
         ErrorKind::Configuration => return None,
     };
     Some(s)
