@@ -977,7 +977,7 @@ fn examples_are_terraform_fmt_clean() {
 fn every_scope_of_the_endpoint_table_is_in_the_docs() {
     use terraform_provider_zoom::zoom::ENDPOINTS;
     // The rendered page (docs_are_up_to_date holds the file to it).
-    let (pages, _) = render_all();
+    let pages = render_all();
     let index = &pages
         .iter()
         .find(|p| p.path == "docs/index.md")

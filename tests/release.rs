@@ -21,6 +21,7 @@
 
 #[path = "release_support/dns.rs"]
 mod dns;
+#[path = "e2e/support/mod.rs"]
 mod support;
 
 use std::net::{Ipv4Addr, SocketAddr};
