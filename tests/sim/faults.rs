@@ -1,7 +1,7 @@
 //! Simulator: unpaid accounts, rate limits (429 with both Retry-After forms, daily limit),
 //! injected 5xx/429, dropped connections after the change, scripted faults, latency.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use crate::support::start;
 use reqwest::{Method, StatusCode};
@@ -301,19 +301,46 @@ async fn scripted_faults_fire_in_order() {
     assert_eq!(left.body, json!([]));
 }
 
+/// Checked by order, not by a stopwatch: with an hour of latency an API call is still
+/// waiting (and unrecorded) after the control API has answered three times.
 #[tokio::test]
 async fn latency_is_added_to_api_calls_only() {
-    let sim = start(SimConfig::default().with_switches(|s| {
-        s.latency_min_ms = 40;
-        s.latency_max_ms = 60;
-    }))
-    .await;
-    let t = Instant::now();
-    sim.get("/roles").await;
-    assert!(t.elapsed() >= Duration::from_millis(40));
-    let t = Instant::now();
-    sim.control(Method::GET, "/_sim/stats", None).await;
-    assert!(t.elapsed() < Duration::from_millis(40));
+    // The token endpoint has latency too: take the token first.
+    let sim = start(SimConfig::default()).await;
+    sim.handle
+        .update_switches(|s| {
+            s.latency_min_ms = 3_600_000;
+            s.latency_max_ms = 3_600_000;
+        })
+        .unwrap();
+    let url = format!("{}/roles", sim.handle.api_url());
+    let held = tokio::spawn(sim.http.get(url).bearer_auth(&sim.token).send());
+    for _ in 0..3 {
+        let stats = sim.control(Method::GET, "/_sim/stats", None).await;
+        assert_eq!(stats.status, StatusCode::OK);
+        assert_eq!(
+            stats.body["by_route"].get("GET /roles"),
+            None,
+            "{:?}",
+            stats.body
+        );
+        tokio::task::yield_now().await;
+    }
+    assert!(
+        !held.is_finished(),
+        "the API call did not wait out its latency"
+    );
+    held.abort();
+
+    // Without latency the same call is answered and counted.
+    sim.handle
+        .update_switches(|s| {
+            s.latency_min_ms = 0;
+            s.latency_max_ms = 0;
+        })
+        .unwrap();
+    assert_eq!(sim.get("/roles").await.status, StatusCode::OK);
+    assert_eq!(sim.handle.stats().count("GET /roles"), 1);
 }
 
 #[tokio::test]
