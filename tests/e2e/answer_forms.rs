@@ -5,7 +5,7 @@
 //! destroying it succeeds.
 
 use crate::support::sim::{zoom, Zoom};
-use crate::support::terraform::{required_providers, terraform, Workspace};
+use crate::support::terraform::{required_providers, Terraform, Workspace};
 use terraform_provider_zoom::sim::{NotFoundForm, RefusalBody};
 
 fn role_config(zoom: &Zoom, description: &str) -> String {
@@ -42,11 +42,9 @@ fn assert_refusal(run: &crate::support::terraform::Run, what: &str) {
     assert!(!flat.contains("no id"), "{what}: {block}");
 }
 
-#[test]
-fn a_refused_create_fails_clearly_and_records_nothing() {
-    let Some(tf) = terraform() else { return };
+fn a_refused_create_fails_clearly_and_records_nothing(tf: &Terraform) {
     let zoom = zoom(2);
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&role_config(&zoom, "reads users"));
     ws.init();
     for body in [RefusalBody::Empty, RefusalBody::Coded] {
@@ -83,11 +81,9 @@ fn a_refused_create_fails_clearly_and_records_nothing() {
     ws.assert_plan_empty();
 }
 
-#[test]
-fn a_refused_update_fails_clearly_and_keeps_the_prior_state() {
-    let Some(tf) = terraform() else { return };
+fn a_refused_update_fails_clearly_and_keeps_the_prior_state(tf: &Terraform) {
     let zoom = zoom(2);
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&role_config(&zoom, "reads users"));
     ws.init();
     ws.apply().ok();
@@ -165,9 +161,7 @@ resource "zoom_role_members" "helpdesk" {{
     )
 }
 
-#[test]
-fn a_role_deleted_outside_terraform_is_gone_in_every_documented_form() {
-    let Some(tf) = terraform() else { return };
+fn a_role_deleted_outside_terraform_is_gone_in_every_documented_form(tf: &Terraform) {
     for form in [
         NotFoundForm::Code1034,
         NotFoundForm::Code300,
@@ -176,7 +170,7 @@ fn a_role_deleted_outside_terraform_is_gone_in_every_documented_form() {
     ] {
         let what = format!("not found as {form:?}");
         let zoom = zoom(3);
-        let ws = Workspace::new(&tf);
+        let ws = Workspace::new(tf);
         ws.config(&gone_config(&zoom));
         ws.init();
         ws.apply().ok();
@@ -225,15 +219,13 @@ fn a_role_deleted_outside_terraform_is_gone_in_every_documented_form() {
     }
 }
 
-#[test]
-fn missing_scopes_are_named_exactly_from_the_endpoint_table() {
-    let Some(tf) = terraform() else { return };
+fn missing_scopes_are_named_exactly_from_the_endpoint_table(tf: &Terraform) {
     // A granular app that may read roles but not users: looking a user up is 4711.
     let zoom = crate::support::sim::zoom_with(2, |s| {
         s.scopes = Some(vec!["role:read:list_roles:admin".into()]);
         s.scope_style = terraform_provider_zoom::sim::ScopeStyle::Granular;
     });
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&format!(
         "{}\n{}\ndata \"zoom_user\" \"paul\" {{\n  email = \"user1@example.com\"\n}}\n",
         required_providers(),
@@ -254,3 +246,10 @@ fn missing_scopes_are_named_exactly_from_the_endpoint_table() {
         "the whole granular list, and what to do after adding: {block}"
     );
 }
+
+cases![
+    tf a_refused_create_fails_clearly_and_records_nothing,
+    tf a_refused_update_fails_clearly_and_keeps_the_prior_state,
+    tf a_role_deleted_outside_terraform_is_gone_in_every_documented_form,
+    tf missing_scopes_are_named_exactly_from_the_endpoint_table,
+];

@@ -4,7 +4,7 @@
 //! machine) while explicit URLs still win.
 
 use crate::support::sim::zoom;
-use crate::support::terraform::{required_providers, terraform, Workspace};
+use crate::support::terraform::{required_providers, Terraform, Workspace};
 
 const USER: &str = r#"
 data "zoom_user" "paul" {
@@ -17,12 +17,10 @@ fn dead_port() -> u16 {
     l.local_addr().unwrap().port()
 }
 
-#[test]
-fn an_unreachable_host_is_named_with_its_setting() {
-    let Some(tf) = terraform() else { return };
+fn an_unreachable_host_is_named_with_its_setting(tf: &Terraform) {
     let zoom = zoom(1);
     let port = dead_port();
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     for (setting, env, api_url, token_url) in [
         (
             "token_url",
@@ -70,11 +68,9 @@ provider "zoom" {{
     }
 }
 
-#[test]
-fn zoom_for_government_keeps_explicit_urls() {
-    let Some(tf) = terraform() else { return };
+fn zoom_for_government_keeps_explicit_urls(tf: &Terraform) {
     let zoom = zoom(1);
-    let mut ws = Workspace::new(&tf);
+    let mut ws = Workspace::new(tf);
     // The URLs come from the environment, the switch from the block: explicit URLs win.
     ws.env("ZOOM_API_URL", &zoom.sim.api_url())
         .env("ZOOM_TOKEN_URL", &zoom.sim.token_url());
@@ -99,12 +95,10 @@ output "role" {{
     assert!(run.stdout().contains("role = \"2\""), "{run}");
 }
 
-#[test]
-fn zoom_for_government_alone_sends_the_token_request_to_zoomgov() {
-    let Some(tf) = terraform() else { return };
+fn zoom_for_government_alone_sends_the_token_request_to_zoomgov(tf: &Terraform) {
     // No Zoom here: every HTTPS request goes to a proxy that isn't listening, so the
     // provider can't reach anything, and its diagnostic shows which host it tried.
-    let mut ws = Workspace::new(&tf);
+    let mut ws = Workspace::new(tf);
     let proxy = format!("http://127.0.0.1:{}", dead_port());
     ws.env("HTTPS_PROXY", &proxy)
         .env("https_proxy", &proxy)
@@ -163,3 +157,9 @@ provider "zoom" {{
         "{run}"
     );
 }
+
+cases![
+    tf an_unreachable_host_is_named_with_its_setting,
+    tf zoom_for_government_keeps_explicit_urls,
+    tf zoom_for_government_alone_sends_the_token_request_to_zoomgov,
+];

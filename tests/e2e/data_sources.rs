@@ -6,7 +6,7 @@
 
 use crate::support::sim::{user_id, zoom, Zoom};
 use crate::support::terraform::{
-    check_mistakes, required_providers, terraform, Cmd, Mistake, Workspace,
+    check_mistakes, required_providers, Cmd, Mistake, Terraform, Workspace,
 };
 use serde_json::{json, Value};
 
@@ -85,14 +85,12 @@ output "by_id" {
 }
 "#;
 
-#[test]
-fn each_data_source_reads_what_zoom_holds() {
-    let Some(tf) = terraform() else { return };
+fn each_data_source_reads_what_zoom_holds(tf: &Terraform) {
     let zoom = zoom(5);
     let auditors = zoom.create_role("Auditors", &["User:Read", "Report:Read"]);
     zoom.assign(&auditors, &[user_id(3), user_id(1)]);
     zoom.assign("1", &[user_id(2)]);
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&format!("{}{READ_ALL}", header(&zoom)));
     ws.init();
     ws.apply().ok();
@@ -191,11 +189,9 @@ fn each_data_source_reads_what_zoom_holds() {
     ws.assert_plan_empty();
 }
 
-#[test]
-fn type_filter_lists_only_that_type() {
-    let Some(tf) = terraform() else { return };
+fn type_filter_lists_only_that_type(tf: &Terraform) {
     let zoom = zoom(1);
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&format!(
         r#"{}
 data "zoom_roles" "common" {{
@@ -226,11 +222,9 @@ output "iq" {{
 
 /// Inputs known only after apply: validation lets the unknowns through, Terraform reads the
 /// data sources during apply, after what they wait for, and the next plan is empty.
-#[test]
-fn reads_deferred_to_apply_see_the_applied_resources() {
-    let Some(tf) = terraform() else { return };
+fn reads_deferred_to_apply_see_the_applied_resources(tf: &Terraform) {
     let zoom = zoom(3);
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&format!(
         r#"{}
 resource "zoom_role" "reviewers" {{
@@ -393,11 +387,9 @@ const CASES: &[Mistake] = &[
     },
 ];
 
-#[test]
-fn each_mistake_is_a_clear_diagnostic_at_the_attribute() {
-    let Some(tf) = terraform() else { return };
+fn each_mistake_is_a_clear_diagnostic_at_the_attribute(tf: &Terraform) {
     let zoom = zoom(2);
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     let header = header(&zoom);
     ws.config(&header);
     ws.init();
@@ -407,11 +399,9 @@ fn each_mistake_is_a_clear_diagnostic_at_the_attribute() {
 /// A value unknown when Terraform first validates is judged again once known (Terraform
 /// validates each instance before reading it, and ReadDataSource checks again), before
 /// any call to Zoom.
-#[test]
-fn an_input_known_only_at_apply_is_validated_then() {
-    let Some(tf) = terraform() else { return };
+fn an_input_known_only_at_apply_is_validated_then(tf: &Terraform) {
     let zoom = zoom(1);
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&format!(
         r#"{}
 resource "terraform_data" "kind" {{
@@ -436,3 +426,11 @@ data "zoom_roles" "all" {{
         "refused before any call"
     );
 }
+
+cases![
+    tf each_data_source_reads_what_zoom_holds,
+    tf type_filter_lists_only_that_type,
+    tf reads_deferred_to_apply_see_the_applied_resources,
+    tf each_mistake_is_a_clear_diagnostic_at_the_attribute,
+    tf an_input_known_only_at_apply_is_validated_then,
+];

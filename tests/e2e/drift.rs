@@ -3,13 +3,11 @@
 //! converges, and the next plan is empty.
 
 use crate::support::sim::zoom;
-use crate::support::terraform::{required_providers, terraform, Workspace};
+use crate::support::terraform::{required_providers, Terraform, Workspace};
 
-#[test]
-fn outside_changes_are_planned_back() {
-    let Some(tf) = terraform() else { return };
+fn outside_changes_are_planned_back(tf: &Terraform) {
     let zoom = zoom(4);
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&format!(
         r#"{}
 {}
@@ -74,3 +72,7 @@ resource "zoom_role_membership" "ann" {{
     ws.apply().ok();
     ws.assert_plan_empty();
 }
+
+cases![
+    tf outside_changes_are_planned_back,
+];

@@ -4,7 +4,7 @@
 
 use crate::support::sim::zoom;
 use crate::support::terraform::{
-    check_mistakes, required_providers, terraform, Cmd, Mistake, Workspace,
+    check_mistakes, required_providers, Cmd, Mistake, Terraform, Workspace,
 };
 
 const CASES: &[Mistake] = &[
@@ -107,22 +107,18 @@ const CASES: &[Mistake] = &[
     },
 ];
 
-#[test]
-fn each_mistake_is_a_clear_diagnostic_at_the_attribute() {
-    let Some(tf) = terraform() else { return };
+fn each_mistake_is_a_clear_diagnostic_at_the_attribute(tf: &Terraform) {
     let zoom = zoom(5);
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     let header = format!("{}\n{}\n", required_providers(), zoom.provider_block());
     ws.config(&header);
     ws.init();
     check_mistakes(&ws, &header, CASES);
 }
 
-#[test]
-fn one_user_in_two_roles_is_refused_at_plan() {
-    let Some(tf) = terraform() else { return };
+fn one_user_in_two_roles_is_refused_at_plan(tf: &Terraform) {
     let zoom = zoom(3);
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     let reviewers = zoom.create_role("Reviewers", &["User:Read"]);
     ws.config(&format!(
         r#"{}
@@ -165,11 +161,9 @@ resource "zoom_role_membership" "as_reviewer" {{
     assert_eq!(zoom.role_of("u00003"), "1", "still the Admin");
 }
 
-#[test]
-fn an_account_that_cannot_manage_roles_fails_clearly_and_keeps_state() {
-    let Some(tf) = terraform() else { return };
+fn an_account_that_cannot_manage_roles_fails_clearly_and_keeps_state(tf: &Terraform) {
     let zoom = zoom(2);
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&format!(
         "{}\n{}\nresource \"zoom_role\" \"x\" {{\n  name = \"Auditors\"\n}}\n",
         required_providers(),
@@ -187,3 +181,9 @@ fn an_account_that_cannot_manage_roles_fails_clearly_and_keeps_state() {
     ws.apply().ok();
     ws.assert_plan_empty();
 }
+
+cases![
+    tf each_mistake_is_a_clear_diagnostic_at_the_attribute,
+    tf one_user_in_two_roles_is_refused_at_plan,
+    tf an_account_that_cannot_manage_roles_fails_clearly_and_keeps_state,
+];

@@ -5,7 +5,7 @@
 //! is followed by an empty plan.
 
 use crate::support::sim::{zoom, Zoom};
-use crate::support::terraform::{required_providers, terraform, Workspace};
+use crate::support::terraform::{required_providers, Terraform, Workspace};
 
 /// Zoom as it was before Terraform: user1 is an Admin, user2 and user3 are in Support.
 fn existing_account() -> (Zoom, String) {
@@ -16,11 +16,9 @@ fn existing_account() -> (Zoom, String) {
     (zoom, support)
 }
 
-#[test]
-fn cli_import_with_both_id_forms_then_empty_plan() {
-    let Some(tf) = terraform() else { return };
+fn cli_import_with_both_id_forms_then_empty_plan(tf: &Terraform) {
     let (zoom, support) = existing_account();
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&format!(
         r#"{}
 {}
@@ -116,11 +114,9 @@ resource "zoom_role_membership" "kim" {{
     assert!(run.stderr().contains("does not hold role \"1\""), "{run}");
 }
 
-#[test]
-fn import_blocks_and_generated_config_apply_with_empty_plan() {
-    let Some(tf) = terraform() else { return };
+fn import_blocks_and_generated_config_apply_with_empty_plan(tf: &Terraform) {
     let (zoom, support) = existing_account();
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&format!(
         r#"{}
 {}
@@ -226,3 +222,8 @@ resource "zoom_role" "support" {{
     );
     assert_eq!(zoom.role_of("u00003"), support);
 }
+
+cases![
+    tf cli_import_with_both_id_forms_then_empty_plan,
+    tf import_blocks_and_generated_config_apply_with_empty_plan,
+];

@@ -4,7 +4,7 @@
 //! instead, never Terraform's generic "Cannot import non-existent remote object".
 
 use crate::support::sim::{zoom, Zoom};
-use crate::support::terraform::{required_providers, terraform, Run, Workspace};
+use crate::support::terraform::{required_providers, Run, Terraform, Workspace};
 
 const GENERIC: &str = "Cannot import non-existent remote object";
 
@@ -36,13 +36,11 @@ resource "zoom_role_members" "m" {
 }
 "#;
 
-#[test]
-fn import_by_id_says_why_it_found_nothing() {
-    let Some(tf) = terraform() else { return };
+fn import_by_id_says_why_it_found_nothing(tf: &Terraform) {
     let zoom = zoom(4);
     let helpdesk = zoom.create_role("Helpdesk", &["User:Read"]);
     zoom.assign(&helpdesk, &["u00004".to_string()]);
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&format!("{}{RESOURCES}", header(&zoom)));
     ws.init();
     let import = |address: &str, id: &str| {
@@ -116,13 +114,11 @@ fn import_by_id_says_why_it_found_nothing() {
     .ok();
 }
 
-#[test]
-fn import_by_identity_says_why_it_found_nothing() {
-    let Some(tf) = terraform() else { return };
+fn import_by_identity_says_why_it_found_nothing(tf: &Terraform) {
     let zoom = zoom(4);
     let helpdesk = zoom.create_role("Helpdesk", &["User:Read"]);
     zoom.assign(&helpdesk, &["u00004".to_string()]);
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&header(&zoom));
     ws.init();
     let cases = [
@@ -156,3 +152,8 @@ import {
         flat(&run, summary);
     }
 }
+
+cases![
+    tf import_by_id_says_why_it_found_nothing,
+    tf import_by_identity_says_why_it_found_nothing,
+];

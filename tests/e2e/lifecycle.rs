@@ -3,7 +3,7 @@
 //! destroy (users back to Member, role gone, checked by asking the simulator).
 
 use crate::support::sim::zoom;
-use crate::support::terraform::{required_providers, terraform, Workspace};
+use crate::support::terraform::{required_providers, Terraform, Workspace};
 
 const UNASSIGN: &str = "DELETE /roles/{roleId}/members/{memberId}";
 const ASSIGN: &str = "POST /roles/{roleId}/members";
@@ -33,11 +33,9 @@ resource "zoom_role_membership" "ann" {{
     )
 }
 
-#[test]
-fn create_update_move_and_destroy() {
-    let Some(tf) = terraform() else { return };
+fn create_update_move_and_destroy(tf: &Terraform) {
     let zoom = zoom(5);
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&config(&zoom, "Read-only auditors", "\"1\""));
     ws.init();
 
@@ -99,3 +97,7 @@ fn create_update_move_and_destroy() {
     assert_eq!(zoom.role_of("u00002"), "2");
     assert_eq!(zoom.role_id_by_name("Auditors"), None);
 }
+
+cases![
+    tf create_update_move_and_destroy,
+];

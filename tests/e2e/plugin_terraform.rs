@@ -3,9 +3,7 @@
 //! block mistakes reported as diagnostics on the right attribute.
 
 use crate::support::sim::{zoom, zoom_with_token};
-use crate::support::terraform::{
-    required_providers, terraform, terraform_1_0, Terraform, Workspace,
-};
+use crate::support::terraform::{required_providers, Terraform, Workspace};
 
 /// Just the provider block: Terraform loads the provider but never configures it.
 fn provider_only(body: &str) -> String {
@@ -58,23 +56,17 @@ fn schema_and_plan(tf: &Terraform) {
     ws.assert_plan_empty();
 }
 
-#[test]
-fn terraform_1_15_inits_validates_and_plans() {
-    let Some(tf) = terraform() else { return };
-    schema_and_plan(&tf);
+fn terraform_1_15_inits_validates_and_plans(tf: &Terraform) {
+    schema_and_plan(tf);
 }
 
-#[test]
-fn terraform_1_0_inits_validates_and_plans() {
-    let Some(tf) = terraform_1_0() else { return };
-    schema_and_plan(&tf);
+fn terraform_1_0_inits_validates_and_plans(tf: &Terraform) {
+    schema_and_plan(tf);
 }
 
-#[test]
-fn tf_log_debug_shows_provider_lines_as_debug_entries() {
-    let Some(tf) = terraform() else { return };
+fn tf_log_debug_shows_provider_lines_as_debug_entries(tf: &Terraform) {
     let zoom = zoom(1);
-    let mut ws = Workspace::new(&tf);
+    let mut ws = Workspace::new(tf);
     ws.config(&format!(
         "{}\n{}\nresource \"zoom_role\" \"example\" {{\n  name = \"Example\"\n}}\n",
         required_providers(),
@@ -121,10 +113,8 @@ fn validate_diags(ws: &Workspace) -> Vec<(String, String, String)> {
         .collect()
 }
 
-#[test]
-fn malformed_urls_are_diagnosed_at_the_attribute_by_validate() {
-    let Some(tf) = terraform() else { return };
-    let ws = Workspace::new(&tf);
+fn malformed_urls_are_diagnosed_at_the_attribute_by_validate(tf: &Terraform) {
+    let ws = Workspace::new(tf);
     ws.config(&provider_block(
         "  access_token = \"x\"\n  api_url      = \"api.zoom.us/v2\"\n  token_url    = \"ftp://zoom.us/token\"",
     ));
@@ -146,10 +136,8 @@ fn malformed_urls_are_diagnosed_at_the_attribute_by_validate() {
     assert!(token.2.contains("token_url"), "{token:?}");
 }
 
-#[test]
-fn conflicting_credentials_are_diagnosed_by_validate() {
-    let Some(tf) = terraform() else { return };
-    let ws = Workspace::new(&tf);
+fn conflicting_credentials_are_diagnosed_by_validate(tf: &Terraform) {
+    let ws = Workspace::new(tf);
     ws.config(&provider_block(
         "  access_token = \"x\"\n  client_id    = \"y\"",
     ));
@@ -162,10 +150,8 @@ fn conflicting_credentials_are_diagnosed_by_validate() {
     assert!(d.2.contains("access_token"), "{d:?}");
 }
 
-#[test]
-fn credential_mistakes_are_clear_at_plan() {
-    let Some(tf) = terraform() else { return };
-    let mut ws = Workspace::new(&tf);
+fn credential_mistakes_are_clear_at_plan(tf: &Terraform) {
+    let mut ws = Workspace::new(tf);
     ws.config(&provider_block("  client_id = \"abc\""));
     ws.init();
     let run = ws.plan().failed();
@@ -189,11 +175,9 @@ fn credential_mistakes_are_clear_at_plan() {
     assert!(!run.stderr().contains("sec\""), "secret not echoed: {run}");
 }
 
-#[test]
-fn provider_values_unknown_at_plan_time_are_handled() {
-    let Some(tf) = terraform() else { return };
+fn provider_values_unknown_at_plan_time_are_handled(tf: &Terraform) {
     let zoom = zoom_with_token(1, "static-token-for-tests");
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&format!(
         r#"{}
 resource "terraform_data" "token" {{
@@ -219,12 +203,10 @@ resource "zoom_role" "example" {{
     ws.assert_plan_empty();
 }
 
-#[test]
-fn debug_mode_serves_terraform_through_tf_reattach_providers() {
+fn debug_mode_serves_terraform_through_tf_reattach_providers(tf: &Terraform) {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
 
-    let Some(tf) = terraform() else { return };
     let zoom = zoom(2);
     let mut child = Command::new(env!("CARGO_BIN_EXE_terraform-provider-zoom"))
         .arg("--debug")
@@ -246,7 +228,7 @@ fn debug_mode_serves_terraform_through_tf_reattach_providers() {
     assert_eq!(entry["ProtocolVersion"], 6);
     assert_eq!(entry["Pid"], child.id());
 
-    let mut ws = Workspace::new(&tf);
+    let mut ws = Workspace::new(tf);
     ws.env("TF_REATTACH_PROVIDERS", &reattach);
     ws.config(&format!(
         "{}\n{}\nresource \"zoom_role_membership\" \"m\" {{\n  role_id = \"1\"\n  email   = \"user2@example.com\"\n}}\n",
@@ -319,14 +301,23 @@ fn lifecycle_over_tcp(tf: &Terraform) {
     assert_eq!(zoom.role_of("user1@example.com"), "2");
 }
 
-#[test]
-fn terraform_1_15_speaks_to_the_provider_over_tcp() {
-    let Some(tf) = terraform() else { return };
-    lifecycle_over_tcp(&tf);
+fn terraform_1_15_speaks_to_the_provider_over_tcp(tf: &Terraform) {
+    lifecycle_over_tcp(tf);
 }
 
-#[test]
-fn terraform_1_0_speaks_to_the_provider_over_tcp() {
-    let Some(tf) = terraform_1_0() else { return };
-    lifecycle_over_tcp(&tf);
+fn terraform_1_0_speaks_to_the_provider_over_tcp(tf: &Terraform) {
+    lifecycle_over_tcp(tf);
 }
+
+cases![
+    tf terraform_1_15_inits_validates_and_plans,
+    tf_1_0 terraform_1_0_inits_validates_and_plans,
+    tf tf_log_debug_shows_provider_lines_as_debug_entries,
+    tf malformed_urls_are_diagnosed_at_the_attribute_by_validate,
+    tf conflicting_credentials_are_diagnosed_by_validate,
+    tf credential_mistakes_are_clear_at_plan,
+    tf provider_values_unknown_at_plan_time_are_handled,
+    tf debug_mode_serves_terraform_through_tf_reattach_providers,
+    tf terraform_1_15_speaks_to_the_provider_over_tcp,
+    tf_1_0 terraform_1_0_speaks_to_the_provider_over_tcp,
+];

@@ -5,16 +5,14 @@
 //! and an empty plan after.
 
 use crate::support::sim::{user_id, zoom};
-use crate::support::terraform::{required_providers, terraform, Workspace};
+use crate::support::terraform::{required_providers, Terraform, Workspace};
 
-#[test]
-fn import_by_identity_then_empty_plan() {
-    let Some(tf) = terraform() else { return };
+fn import_by_identity_then_empty_plan(tf: &Terraform) {
     let zoom = zoom(3);
     let support_role = zoom.create_role("Support", &["User:Read"]);
     zoom.assign("1", &[user_id(1)]);
     zoom.assign(&support_role, &[user_id(2)]);
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&format!(
         r#"{}
 {}
@@ -74,9 +72,7 @@ resource "zoom_role_membership" "sam" {{
     );
 }
 
-#[test]
-fn terraform_query_adopts_200_assignments_across_5_roles() {
-    let Some(tf) = terraform() else { return };
+fn terraform_query_adopts_200_assignments_across_5_roles(tf: &Terraform) {
     let zoom = zoom(250);
     let mut roles = vec!["1".to_string()];
     for name in ["Auditors", "Helpdesk", "Billing", "Security"] {
@@ -86,7 +82,7 @@ fn terraform_query_adopts_200_assignments_across_5_roles() {
         let users: Vec<String> = (1..=40).map(|k| user_id(i * 40 + k)).collect();
         zoom.assign(role, &users);
     }
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&format!(
         "{}\n{}",
         required_providers(),
@@ -144,3 +140,8 @@ fn terraform_query_adopts_200_assignments_across_5_roles() {
     );
     ws.assert_plan_empty();
 }
+
+cases![
+    tf import_by_identity_then_empty_plan,
+    tf terraform_query_adopts_200_assignments_across_5_roles,
+];

@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use crate::support::sim::{zoom, zoom_with, Zoom};
-use crate::support::terraform::{required_providers, terraform, Workspace};
+use crate::support::terraform::{required_providers, Terraform, Workspace};
 use terraform_provider_zoom::sim::{FaultKind, ScriptedFault};
 
 /// 3 roles; user i (1..=100) in role i % 3.
@@ -55,16 +55,14 @@ fn assert_converged(zoom: &Zoom) {
     }
 }
 
-#[test]
-fn apply_succeeds_through_faults_and_expiring_tokens() {
-    let Some(tf) = terraform() else { return };
+fn apply_succeeds_through_faults_and_expiring_tokens(tf: &Terraform) {
     let zoom = zoom_with(100, |s| {
         s.error_rate = 0.10;
         s.rate_limit_rate = 0.05;
         s.drop_rate = 0.03;
         s.token_lifetime_ms = 3_000;
     });
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&config(
         &zoom,
         "  request_timeout = 5\n  rate_limit_plan = \"business\"\n",
@@ -90,9 +88,7 @@ fn apply_succeeds_through_faults_and_expiring_tokens() {
     ws.assert_plan_empty();
 }
 
-#[test]
-fn lost_answers_to_successful_writes_are_neither_duplicated_nor_lost() {
-    let Some(tf) = terraform() else { return };
+fn lost_answers_to_successful_writes_are_neither_duplicated_nor_lost(tf: &Terraform) {
     let zoom = zoom(100);
     // The first role create and the first three assigns happen at Zoom, but their answers
     // never arrive.
@@ -103,7 +99,7 @@ fn lost_answers_to_successful_writes_are_neither_duplicated_nor_lost() {
             count,
         });
     }
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&config(&zoom, ""));
     ws.init();
     ws.apply().ok();
@@ -119,15 +115,13 @@ fn lost_answers_to_successful_writes_are_neither_duplicated_nor_lost() {
     assert_eq!(count, 103, "every object is in state once");
 }
 
-#[test]
-fn an_interrupted_apply_converges_when_run_again() {
-    let Some(tf) = terraform() else { return };
+fn an_interrupted_apply_converges_when_run_again(tf: &Terraform) {
     // Slow enough that the apply is still running when interrupted.
     let zoom = zoom_with(100, |s| {
         s.latency_min_ms = 30;
         s.latency_max_ms = 60;
     });
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&config(&zoom, ""));
     ws.init();
     let mut child = ws
@@ -182,3 +176,9 @@ fn unsafe_kill(pid: u32, signal: i32) {
         .success();
     assert!(ok, "kill -{signal} {pid}");
 }
+
+cases![
+    tf apply_succeeds_through_faults_and_expiring_tokens,
+    tf lost_answers_to_successful_writes_are_neither_duplicated_nor_lost,
+    tf an_interrupted_apply_converges_when_run_again,
+];

@@ -5,9 +5,7 @@
 //! zoom_role_membership is refused.
 
 use crate::support::sim::{user_id, zoom, Zoom};
-use crate::support::terraform::{
-    required_providers, terraform, terraform_1_0, Terraform, Workspace,
-};
+use crate::support::terraform::{required_providers, Terraform, Workspace};
 
 fn config(zoom: &Zoom, role: &str, members: &str) -> String {
     format!(
@@ -17,13 +15,11 @@ fn config(zoom: &Zoom, role: &str, members: &str) -> String {
     )
 }
 
-#[test]
-fn the_member_set_is_authoritative() {
-    let Some(tf) = terraform() else { return };
+fn the_member_set_is_authoritative(tf: &Terraform) {
     let zoom = zoom(5);
     let role = zoom.create_role("Support", &["User:Read"]);
     zoom.assign(&role, &[user_id(4)]); // someone already there, not in the config
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&config(&zoom, &role, "\"User1@example.com\", \"u00002\""));
     ws.init();
     ws.apply().ok();
@@ -47,7 +43,7 @@ fn the_member_set_is_authoritative() {
     ws.assert_plan_empty();
 
     // Import into a fresh state, written with emails, plans empty.
-    let ws2 = Workspace::new(&tf);
+    let ws2 = Workspace::new(tf);
     ws2.config(&config(
         &zoom,
         &role,
@@ -64,12 +60,10 @@ fn the_member_set_is_authoritative() {
     assert_eq!(zoom.role_of("u00001"), "2");
 }
 
-#[test]
-fn mixing_with_single_memberships_on_one_role_is_refused() {
-    let Some(tf) = terraform() else { return };
+fn mixing_with_single_memberships_on_one_role_is_refused(tf: &Terraform) {
     let zoom = zoom(3);
     let role = zoom.create_role("Support", &["User:Read"]);
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&format!(
         "{}\nresource \"zoom_role_membership\" \"x\" {{\n  role_id = \"{role}\"\n  email   = \"user3@example.com\"\n}}\n",
         config(&zoom, &role, "\"u00001\"")
@@ -184,14 +178,17 @@ fn imports_plan_empty_whatever_the_spelling(tf: &Terraform, import_blocks: bool)
     ws.assert_plan_empty();
 }
 
-#[test]
-fn imports_plan_empty_whatever_the_spelling_terraform_1_15() {
-    let Some(tf) = terraform() else { return };
-    imports_plan_empty_whatever_the_spelling(&tf, true);
+fn imports_plan_empty_whatever_the_spelling_terraform_1_15(tf: &Terraform) {
+    imports_plan_empty_whatever_the_spelling(tf, true);
 }
 
-#[test]
-fn imports_plan_empty_whatever_the_spelling_terraform_1_0() {
-    let Some(tf) = terraform_1_0() else { return };
-    imports_plan_empty_whatever_the_spelling(&tf, false);
+fn imports_plan_empty_whatever_the_spelling_terraform_1_0(tf: &Terraform) {
+    imports_plan_empty_whatever_the_spelling(tf, false);
 }
+
+cases![
+    tf the_member_set_is_authoritative,
+    tf mixing_with_single_memberships_on_one_role_is_refused,
+    tf imports_plan_empty_whatever_the_spelling_terraform_1_15,
+    tf_1_0 imports_plan_empty_whatever_the_spelling_terraform_1_0,
+];

@@ -6,13 +6,11 @@
 use std::collections::BTreeMap;
 
 use crate::support::sim::{user_id, zoom};
-use crate::support::terraform::{required_providers, terraform, terraform_1_0, Workspace};
+use crate::support::terraform::{required_providers, Terraform, Workspace};
 
 const LIST_MEMBERS: &str = "GET /roles/{roleId}/members";
 
-#[test]
-fn a_plan_of_1000_memberships_traverses_each_role_once() {
-    let Some(tf) = terraform() else { return };
+fn a_plan_of_1000_memberships_traverses_each_role_once(tf: &Terraform) {
     let zoom = zoom(1000);
     let mut roles = vec!["1".to_string()];
     for name in ["Auditors", "Helpdesk", "Billing"] {
@@ -31,7 +29,7 @@ fn a_plan_of_1000_memberships_traverses_each_role_once() {
         .map(|r| format!("\"{r}\""))
         .collect::<Vec<_>>()
         .join(", ");
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&format!(
         r#"{}
 {}
@@ -99,11 +97,9 @@ fn traversals_per_role(zoom: &crate::support::sim::Zoom) -> BTreeMap<String, usi
     out
 }
 
-#[test]
-fn terraform_1_0_runs_the_lifecycle() {
-    let Some(tf) = terraform_1_0() else { return };
+fn terraform_1_0_runs_the_lifecycle(tf: &Terraform) {
     let zoom = zoom(3);
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     let config = |role: &str| {
         format!(
             "{}\n{}\nresource \"zoom_role\" \"r\" {{\n  name = \"Auditors\"\n}}\n\nresource \"zoom_role_membership\" \"m\" {{\n  role_id = {role}\n  email   = \"user1@example.com\"\n}}\n",
@@ -122,3 +118,8 @@ fn terraform_1_0_runs_the_lifecycle() {
     ws.run(&["destroy", "-no-color", "-auto-approve"]).ok();
     assert_eq!(zoom.role_of("u00001"), "2");
 }
+
+cases![
+    tf a_plan_of_1000_memberships_traverses_each_role_once,
+    tf_1_0 terraform_1_0_runs_the_lifecycle,
+];

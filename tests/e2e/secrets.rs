@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::support::sim::Zoom;
-use crate::support::terraform::{required_providers, terraform, Run, Workspace};
+use crate::support::terraform::{required_providers, Run, Terraform, Workspace};
 use base64::Engine;
 use terraform_provider_zoom::sim::{self, SimConfig};
 
@@ -147,12 +147,7 @@ const PLAN: &[&str] = &["plan", "-no-color", "-input=false"];
 
 /// init, plan -out, show -json of the plan, apply of the plan, empty plan, state rm +
 /// import (role by id, membership by role/email), empty plan, show -json, destroy.
-fn lifecycle(
-    tf: &crate::support::terraform::Terraform,
-    zoom: &Zoom,
-    cred: &Cred,
-    log_file: bool,
-) -> Lifecycle {
+fn lifecycle(tf: &Terraform, zoom: &Zoom, cred: &Cred, log_file: bool) -> Lifecycle {
     let mut ws = Workspace::new(tf);
     ws.env("TF_LOG", "trace");
     if log_file {
@@ -259,12 +254,11 @@ fn lifecycle(
 
 /// Runs the lifecycle twice (log file, then stderr) and checks every output and file for
 /// `secret` (and, for client credentials, the Basic credential and the issued tokens).
-fn secrets_stay_secret(cred: Cred, core: &str) {
-    let Some(tf) = terraform() else { return };
+fn secrets_stay_secret(tf: &Terraform, cred: Cred, core: &str) {
     let zoom = start_sim(&cred);
 
     for log_file in [true, false] {
-        let life = lifecycle(&tf, &zoom, &cred, log_file);
+        let life = lifecycle(tf, &zoom, &cred, log_file);
 
         // Sanity: the marker really is in the configuration Terraform read.
         assert!(
@@ -367,14 +361,17 @@ fn secrets_stay_secret(cred: Cred, core: &str) {
     }
 }
 
-#[test]
-fn client_secret_and_issued_tokens_never_leak() {
+fn client_secret_and_issued_tokens_never_leak(tf: &Terraform) {
     let (secret, core) = marker("client-secret");
-    secrets_stay_secret(Cred::ClientSecret(secret), &core);
+    secrets_stay_secret(tf, Cred::ClientSecret(secret), &core);
 }
 
-#[test]
-fn static_access_token_never_leaks() {
+fn static_access_token_never_leaks(tf: &Terraform) {
     let (token, core) = marker("access-token");
-    secrets_stay_secret(Cred::AccessToken(token), &core);
+    secrets_stay_secret(tf, Cred::AccessToken(token), &core);
 }
+
+cases![
+    tf client_secret_and_issued_tokens_never_leak,
+    tf static_access_token_never_leaks,
+];

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::support::sim::{user_id, zoom_with};
-use crate::support::terraform::{required_providers, terraform, Workspace};
+use crate::support::terraform::{required_providers, Terraform, Workspace};
 
 /// Takes a new token through the OAuth endpoint every `every` until stopped, as a second
 /// pipeline with the same app's credentials would.
@@ -64,9 +64,7 @@ impl TokenThief {
     }
 }
 
-#[test]
-fn an_apply_of_60_memberships_survives_another_client_taking_tokens() {
-    let Some(tf) = terraform() else { return };
+fn an_apply_of_60_memberships_survives_another_client_taking_tokens(tf: &Terraform) {
     // A network delay of 30-80 ms each way to Zoom: a token can be ended between the
     // moment it is issued and the moment a request carrying it arrives, so a request can
     // meet several ended tokens in a row.
@@ -75,7 +73,7 @@ fn an_apply_of_60_memberships_survives_another_client_taking_tokens() {
         s.latency_min_ms = 30;
         s.latency_max_ms = 80;
     });
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&format!(
         r#"{}
 {}
@@ -125,3 +123,7 @@ resource "zoom_role_membership" "m" {{
         stats.count("POST /oauth/token") - taken
     );
 }
+
+cases![
+    tf an_apply_of_60_memberships_survives_another_client_taking_tokens,
+];

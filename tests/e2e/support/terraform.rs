@@ -3,9 +3,15 @@
 //! at it, and each test works in its own directory with `init`, `plan`, `apply`, `import`.
 //!
 //! Which Terraform: `TF_ACC_TERRAFORM_PATH` if set, else `.tools/bin/terraform` (installed
-//! by `scripts/install-terraform.sh`), else `terraform` on PATH. Terraform 1.0.3 for the
-//! oldest-version checks: `TF_ACC_TERRAFORM_103_PATH`, else `.tools/bin/terraform-1.0.3`.
-//! Without a Terraform a test is skipped, except with `CI=true`, where it fails.
+//! by `scripts/install-terraform.sh`), else a `terraform` on PATH that says it is 1.15 or
+//! later. Terraform 1.0.3 for the oldest-version checks: `TF_ACC_TERRAFORM_103_PATH`, else
+//! `.tools/bin/terraform-1.0.3`, else a `terraform-1.0.3` or `terraform` on PATH that says
+//! it is 1.0.3.
+//!
+//! Without the Terraform a test needs, the test fails. A run that means to go without
+//! Terraform says so with `ZOOM_TEST_SKIP_TERRAFORM=1`: the end-to-end harness then reports
+//! those tests as ignored and prints how many (refused when `CI` is set to anything truthy:
+//! CI runs them all).
 
 #![allow(dead_code)]
 
@@ -15,6 +21,9 @@ use std::sync::OnceLock;
 
 pub const PROVIDER_SOURCE: &str = "zoom-community/zoom";
 const PROVIDER_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The variable that skips every test needing Terraform, on purpose.
+pub const SKIP_VAR: &str = "ZOOM_TEST_SKIP_TERRAFORM";
 
 /// A Terraform binary.
 #[derive(Clone, Debug)]
@@ -26,51 +35,160 @@ fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn find(env_var: &str, local: &str, on_path: Option<&str>) -> Option<Terraform> {
-    if let Ok(p) = std::env::var(env_var) {
-        if !p.is_empty() {
-            return Some(Terraform { bin: p.into() });
+/// Whether an environment value means yes: set, and not empty, `0`, `false`, `no` or `off`
+/// (any case). `CI=1`, `CI=true`, `CI=True` and `CI=yes` all count.
+pub fn truthy(value: Option<&str>) -> bool {
+    match value.map(str::trim) {
+        None => false,
+        Some(v) => !matches!(
+            v.to_ascii_lowercase().as_str(),
+            "" | "0" | "false" | "no" | "off"
+        ),
+    }
+}
+
+fn env_truthy(var: &str) -> bool {
+    truthy(std::env::var(var).ok().as_deref())
+}
+
+/// Whether this run skips the tests that need Terraform on purpose. Panics when it asks
+/// to under CI, which must run them.
+pub fn skip_requested() -> bool {
+    skip_setting().unwrap_or_else(|why| panic!("{why}"))
+}
+
+/// [`skip_requested`], with the refusal under CI as an error.
+pub fn skip_setting() -> Result<bool, String> {
+    let skip = env_truthy(SKIP_VAR);
+    if skip && env_truthy("CI") {
+        return Err(format!(
+            "{SKIP_VAR} is set but so is CI: CI runs every Terraform test"
+        ));
+    }
+    Ok(skip)
+}
+
+/// A Terraform version line's `major.minor.patch` (`terraform version -json`).
+fn version_of(bin: &Path) -> Result<(u32, u32, u32), String> {
+    let out = Command::new(bin)
+        .args(["version", "-json"])
+        .env("CHECKPOINT_DISABLE", "1")
+        .output()
+        .map_err(|e| format!("{}: {e}", bin.display()))?;
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| format!("{} version -json: {e}", bin.display()))?;
+    let v = json["terraform_version"]
+        .as_str()
+        .ok_or_else(|| format!("{} version -json: no terraform_version", bin.display()))?;
+    parse_version(v).ok_or_else(|| format!("{}: version {v:?}", bin.display()))
+}
+
+fn parse_version(v: &str) -> Option<(u32, u32, u32)> {
+    let core = v.split(['-', '+']).next()?;
+    let mut parts = core.split('.').map(|p| p.parse::<u32>().ok());
+    Some((parts.next()??, parts.next()??, parts.next()??))
+}
+
+/// One Terraform lookup: an explicit path, then the one `make tools` installs, then PATH
+/// names whose version `fits`.
+struct Lookup {
+    what: &'static str,
+    env_var: &'static str,
+    local: &'static str,
+    on_path: &'static [&'static str],
+    wanted: &'static str,
+    fits: fn((u32, u32, u32)) -> bool,
+}
+
+impl Lookup {
+    fn find(&self) -> Result<Terraform, String> {
+        if let Some(p) = std::env::var_os(self.env_var).filter(|p| !p.is_empty()) {
+            let bin = PathBuf::from(p);
+            return if bin.is_file() {
+                Ok(Terraform { bin })
+            } else {
+                Err(format!("{}={} is not a file", self.env_var, bin.display()))
+            };
         }
+        let local = repo_root().join(self.local);
+        if local.is_file() {
+            return Ok(Terraform { bin: local });
+        }
+        let mut seen = Vec::new();
+        let paths = std::env::var_os("PATH").unwrap_or_default();
+        for name in self.on_path {
+            for bin in std::env::split_paths(&paths).map(|d| d.join(name)) {
+                if !bin.is_file() {
+                    continue;
+                }
+                match version_of(&bin) {
+                    Ok(v) if (self.fits)(v) => return Ok(Terraform { bin }),
+                    Ok((a, b, c)) => seen.push(format!("{} is {a}.{b}.{c}", bin.display())),
+                    Err(e) => seen.push(e),
+                }
+            }
+        }
+        let seen = if seen.is_empty() {
+            String::new()
+        } else {
+            format!(" (on PATH: {})", seen.join("; "))
+        };
+        Err(format!(
+            "{} not found: set {}, run `make tools` for {}, or put {} on PATH{seen}; \
+             {SKIP_VAR}=1 skips the tests that need it",
+            self.what, self.env_var, self.local, self.wanted
+        ))
     }
-    let local = repo_root().join(local);
-    if local.exists() {
-        return Some(Terraform { bin: local });
-    }
-    let name = on_path?;
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join(name))
-            .find(|p| p.is_file())
-            .map(|bin| Terraform { bin })
-    })
 }
 
-fn missing(what: &str) -> Option<Terraform> {
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{what} not found and CI=true: run scripts/install-terraform.sh (make tools)");
-    }
-    eprintln!("skipping: {what} not found (run `make tools`)");
-    None
+const TERRAFORM: Lookup = Lookup {
+    what: "terraform",
+    env_var: "TF_ACC_TERRAFORM_PATH",
+    local: ".tools/bin/terraform",
+    on_path: &["terraform"],
+    wanted: "Terraform 1.15 or later",
+    fits: |(major, minor, _)| (major, minor) >= (1, 15),
+};
+
+const TERRAFORM_1_0: Lookup = Lookup {
+    what: "terraform 1.0.3",
+    env_var: "TF_ACC_TERRAFORM_103_PATH",
+    local: ".tools/bin/terraform-1.0.3",
+    on_path: &["terraform-1.0.3", "terraform"],
+    wanted: "Terraform 1.0.3",
+    fits: |v| v == (1, 0, 3),
+};
+
+/// Terraform 1.15 (or the user's own), looked up once per process.
+pub fn find_terraform() -> Result<Terraform, String> {
+    static FOUND: OnceLock<Result<Terraform, String>> = OnceLock::new();
+    FOUND.get_or_init(|| TERRAFORM.find()).clone()
 }
 
-/// Terraform 1.15 (or the user's own), or `None` to skip.
+/// Terraform 1.0.3, looked up once per process.
+pub fn find_terraform_1_0() -> Result<Terraform, String> {
+    static FOUND: OnceLock<Result<Terraform, String>> = OnceLock::new();
+    FOUND.get_or_init(|| TERRAFORM_1_0.find()).clone()
+}
+
+/// For a test outside the end-to-end harness (`tests/release.rs`): the Terraform, or
+/// `None` when the run skips Terraform tests on purpose (said on stderr). Panics when it
+/// is missing otherwise.
 pub fn terraform() -> Option<Terraform> {
-    find(
-        "TF_ACC_TERRAFORM_PATH",
-        ".tools/bin/terraform",
-        Some("terraform"),
-    )
-    .or_else(|| missing("terraform"))
+    required(find_terraform())
 }
 
-/// Terraform 1.0.3, or `None` to skip.
+/// [`terraform`] for Terraform 1.0.3.
 pub fn terraform_1_0() -> Option<Terraform> {
-    find(
-        "TF_ACC_TERRAFORM_103_PATH",
-        ".tools/bin/terraform-1.0.3",
-        None,
-    )
-    .or_else(|| missing("terraform 1.0.3"))
+    required(find_terraform_1_0())
+}
+
+fn required(found: Result<Terraform, String>) -> Option<Terraform> {
+    if skip_requested() {
+        eprintln!("skipped on purpose: {SKIP_VAR} is set");
+        return None;
+    }
+    Some(found.unwrap_or_else(|why| panic!("{why}")))
 }
 
 /// The filesystem mirror and CLI config shared by every test in this process.
