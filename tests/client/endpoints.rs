@@ -154,13 +154,15 @@ async fn member_listing_follows_tokens_past_1000_and_drops_a_duplicate_across_pa
     assert_eq!(sim.stats().count("GET /roles/{roleId}/members"), 4);
 
     // Now make the listing shift under the client: u00001 joins the role (ordered first)
-    // between page 1 and page 2, so page 2 repeats the last member of page 1.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // between page 1 and page 2, so page 2 repeats the last member of page 1. The lag
+    // (2 s) outlasts page 1's latency (0.8 s) with room to spare, so page 1 sees the role
+    // before u00001 joined; the wait before puts the lagged view after the 1,000 joined.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
     c.assign_members(&role.id, &ids(1..=1)).await.unwrap();
     sim.update_switches(|s| {
-        s.member_list_lag_ms = 1000; // page 1 sees the role before u00001 joined
-        s.latency_min_ms = 300;
-        s.latency_max_ms = 300;
+        s.member_list_lag_ms = 2000; // page 1 sees the role before u00001 joined
+        s.latency_min_ms = 800;
+        s.latency_max_ms = 800;
     })
     .unwrap();
     sim.reset_stats();
@@ -169,7 +171,7 @@ async fn member_listing_follows_tokens_past_1000_and_drops_a_duplicate_across_pa
         let id = role.id.clone();
         tokio::spawn(async move { c.list_members(&id).await })
     };
-    // Once page 1 has been answered, page 2 (already sitting in its 300 ms latency) will
+    // Once page 1 has been answered, page 2 (already sitting in its 800 ms latency) will
     // see the current membership.
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while sim
@@ -183,7 +185,23 @@ async fn member_listing_follows_tokens_past_1000_and_drops_a_duplicate_across_pa
         );
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
-    sim.update_switches(|s| s.member_list_lag_ms = 0).unwrap();
+    sim.update_switches(|s| {
+        s.member_list_lag_ms = 0;
+        s.latency_min_ms = 0;
+        s.latency_max_ms = 0;
+    })
+    .unwrap();
+    // As in client/users.rs: if page 2 had been answered before the change, nothing would
+    // shift and the duplicate this test exists for would never be seen. Fail, not pass.
+    let answered = sim
+        .log()
+        .iter()
+        .filter(|e| e.route == "GET /roles/{roleId}/members")
+        .count();
+    assert_eq!(
+        answered, 1,
+        "page 2 must be answered after the change, or nothing shifts"
+    );
     let listed = lister.await.unwrap().unwrap();
     let unique: HashSet<&str> = listed.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(unique.len(), listed.len(), "no duplicates");
