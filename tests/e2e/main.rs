@@ -27,9 +27,12 @@ mod examples;
 mod import;
 mod import_why;
 mod lifecycle;
+mod list;
 mod plugin_terraform;
+mod protocol;
 mod query;
 mod resilience;
+mod role;
 mod role_members;
 mod scale;
 mod secrets;
@@ -47,9 +50,12 @@ fn main() -> std::process::ExitCode {
         import::cases(),
         import_why::cases(),
         lifecycle::cases(),
+        list::cases(),
         plugin_terraform::cases(),
+        protocol::cases(),
         query::cases(),
         resilience::cases(),
+        role::cases(),
         role_members::cases(),
         scale::cases(),
         secrets::cases(),
