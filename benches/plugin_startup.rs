@@ -6,7 +6,7 @@
 //! (`make release`), the static one release.sh packages, in alternating runs so both see
 //! the same machine.
 
-#[path = "../tests/support/plugin.rs"]
+#[path = "../tests/plugin/support.rs"]
 mod plugin;
 
 use std::path::PathBuf;

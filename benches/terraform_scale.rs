@@ -10,9 +10,9 @@
 //! re-evaluates an inline `for_each` expression for every instance, which alone makes a
 //! plan of 1,000 several times slower whatever the provider does.
 
-#[path = "../tests/support/sim.rs"]
+#[path = "../tests/e2e/support/sim.rs"]
 mod sim;
-#[path = "../tests/support/terraform.rs"]
+#[path = "../tests/e2e/support/terraform.rs"]
 mod terraform;
 
 use std::collections::BTreeMap;

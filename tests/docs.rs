@@ -36,8 +36,8 @@
 //! (`examples/resources/<type>/resource.tf`, `import.sh`, `import-by-string-id.tf`,
 //! `import-by-identity.tf`; `examples/data-sources/<type>/data-source.tf`;
 //! `examples/list-resources/<type>/list-resource*.tfquery.hcl`), each shown on its type's
-//! page, and every `.tf` and `.tfquery.hcl` file under `examples/` left unchanged by
-//! `terraform fmt`. Relative links in README.md, CHANGELOG.md, `dev-docs/` and `docs/`, and
+//! page (that `terraform fmt` leaves every file under `examples/` unchanged is checked
+//! with the other Terraform runs, in `tests/e2e/examples.rs`). Relative links in README.md, CHANGELOG.md, `dev-docs/` and `docs/`, and
 //! every path under `docs/`, `dev-docs/`, `docs-templates/` or `examples/` named in the
 //! repository's sources, scripts and docs, must lead to a file that exists. The checks of
 //! `docs/` read pages as rendered, not from disk, so they agree with `make docs` while it
@@ -46,7 +46,6 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use terraform_provider_zoom::provider::ZoomProvider;
 use terraform_provider_zoom::tfplugin::{Attribute, Provider, Schema, Type};
@@ -939,44 +938,6 @@ fn path_mentions_are_found() {
             "docs/index.md",
             "docs-templates/index.md.tmpl"
         ]
-    );
-}
-
-/// Terraform for `terraform fmt`: `TF_ACC_TERRAFORM_PATH`, else `.tools/bin/terraform`.
-/// Without one the check is skipped, except with `CI=true`, where it fails.
-fn terraform() -> Option<PathBuf> {
-    let found = std::env::var_os("TF_ACC_TERRAFORM_PATH")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| Some(root().join(".tools/bin/terraform")).filter(|p| p.exists()));
-    if found.is_none() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "terraform not found and CI=true: run `make tools`"
-        );
-        eprintln!("skipping: terraform not found (run `make tools`)");
-    }
-    found
-}
-
-#[test]
-fn examples_are_terraform_fmt_clean() {
-    let Some(terraform) = terraform() else {
-        return;
-    };
-    let out = Command::new(terraform)
-        .args(["fmt", "-check", "-recursive", "-diff", "examples"])
-        .current_dir(root())
-        .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .env("CHECKPOINT_DISABLE", "1")
-        .output()
-        .expect("run terraform fmt");
-    assert!(
-        out.status.success(),
-        "examples/ is not formatted as `terraform fmt` would; run `terraform fmt -recursive \
-         examples/` (and then `make docs`):\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
     );
 }
 

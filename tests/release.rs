@@ -13,14 +13,16 @@
 //!
 //! The script runs the static `cargo build --release --target x86_64-unknown-linux-gnu`:
 //! minutes the first time, a no-op for cargo when that binary is up to date. Needs python3,
-//! sha256sum and readelf; Terraform as in `support::terraform` (skipped without one, except
-//! with `CI=true`); the empty root needs root's `unshare`, `mount` and `chroot` (skipped with a
-//! message where they are not permitted, except with `CI=true`).
+//! sha256sum and readelf; Terraform as in `support::terraform` (a failure without one, unless
+//! the run sets `ZOOM_TEST_SKIP_TERRAFORM=1`); the empty root needs root's `unshare`, `mount`
+//! and `chroot` (skipped with a message where they are not permitted, except when `CI` is
+//! set to anything truthy).
 
 #![cfg(all(target_os = "linux", target_arch = "x86_64"))]
 
 #[path = "release_support/dns.rs"]
 mod dns;
+#[path = "e2e/support/mod.rs"]
 mod support;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -523,7 +525,7 @@ exec chroot "$root" /bin/terraform -chdir=/work "$@"
 #[test]
 fn the_release_runs_under_terraform_in_an_empty_root() {
     if let Err(why) = chroot_permitted() {
-        if std::env::var("CI").as_deref() == Ok("true") {
+        if support::terraform::truthy(std::env::var("CI").ok().as_deref()) {
             panic!("the empty-root test needs unshare and chroot (run as root): {why}");
         }
         eprintln!("skipping the empty-root test: {why}");
