@@ -1231,7 +1231,7 @@ fn the_ci_example_workflow_passes_actionlint() {
         return;
     };
     let shellcheck = tool("shellcheck").map(|p| p.display().to_string());
-    let out = Command::new(actionlint)
+    let out = std::process::Command::new(actionlint)
         .args(["-no-color", "-pyflakes", ""])
         .args(["-shellcheck", shellcheck.as_deref().unwrap_or("")])
         .args(

@@ -24,10 +24,12 @@ mod data_sources;
 mod drift;
 mod errors;
 mod examples;
+mod guides;
 mod import;
 mod import_why;
 mod lifecycle;
 mod list;
+mod lockout;
 mod plugin_terraform;
 mod protocol;
 mod query;
@@ -47,10 +49,12 @@ fn main() -> std::process::ExitCode {
         drift::cases(),
         errors::cases(),
         examples::cases(),
+        guides::cases(),
         import::cases(),
         import_why::cases(),
         lifecycle::cases(),
         list::cases(),
+        lockout::cases(),
         plugin_terraform::cases(),
         protocol::cases(),
         query::cases(),

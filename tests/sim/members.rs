@@ -424,7 +424,7 @@ async fn an_app_whose_user_is_demoted_loses_its_admin_scopes() {
         .call(reqwest::Method::DELETE, "/roles/1/members/u00001", None)
         .await;
     assert_eq!(d.status, StatusCode::NO_CONTENT, "{:?}", d.body);
-    let fresh = sim_support::fetch_token(&sim.http, &sim.handle).await;
+    let fresh = crate::support::fetch_token(&sim.http, &sim.handle).await;
     let a = sim
         .call_with(&fresh, reqwest::Method::GET, "/roles", None)
         .await;

@@ -7,10 +7,8 @@
 //! leaves the account without an Admin. `allow_lockout = true` lets the same plan through
 //! (with a warning), after which the app really is locked out.
 
-mod support;
-
-use support::sim::{user_id, zoom, Zoom};
-use support::terraform::{required_providers, terraform, terraform_1_0, Workspace};
+use crate::support::sim::{user_id, zoom, Zoom};
+use crate::support::terraform::{required_providers, Terraform, Workspace};
 
 const LOCKOUT: &str = "This change would lock Terraform out of Zoom";
 const LAST_ADMIN: &str = "This change would leave the account without an Admin";
@@ -39,19 +37,17 @@ fn config(zoom: &Zoom, allow: bool, resources: &str) -> String {
 }
 
 /// The diagnostic `summary`, with Terraform's line wrapping undone.
-fn flat(run: &support::terraform::Run, summary: &str) -> String {
+fn flat(run: &crate::support::terraform::Run, summary: &str) -> String {
     let block = run
         .diagnostic(summary)
         .unwrap_or_else(|| panic!("no {summary:?} diagnostic: {run}"));
     block.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-#[test]
-fn an_admin_list_without_the_apps_user_is_refused_until_allowed() {
-    let Some(tf) = terraform() else { return };
+fn an_admin_list_without_the_apps_user_is_refused_until_allowed(tf: &Terraform) {
     let zoom = account(&user_id(1), "1");
     let admins = "resource \"zoom_role_members\" \"admins\" {\n  role_id = \"1\"\n  members = [\"user2@example.com\"]\n}\n";
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&config(&zoom, false, admins));
     ws.init();
     zoom.reset_stats();
@@ -91,9 +87,7 @@ fn an_admin_list_without_the_apps_user_is_refused_until_allowed() {
     assert!(run.stderr().contains("lacks scopes"), "{run}");
 }
 
-#[test]
-fn moving_or_destroying_the_apps_own_membership_is_refused() {
-    let Some(tf) = terraform() else { return };
+fn moving_or_destroying_the_apps_own_membership_is_refused(tf: &Terraform) {
     let zoom = account(&user_id(1), "1");
     let viewers = zoom.create_role("Viewers", &["User:Read", "Role:Read"]);
     let managers = zoom.create_role("Role managers", &["User:Edit", "Role:Edit"]);
@@ -102,7 +96,7 @@ fn moving_or_destroying_the_apps_own_membership_is_refused() {
             "resource \"zoom_role_membership\" \"me\" {{\n  role_id = \"{role}\"\n  email   = \"user1@example.com\"\n}}\n"
         )
     };
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&config(&zoom, false, &membership("1")));
     ws.init();
     ws.apply().ok(); // already an Admin: no change that matters
@@ -144,9 +138,7 @@ fn moving_or_destroying_the_apps_own_membership_is_refused() {
     assert_eq!(zoom.role_of("u00001"), "1");
 }
 
-#[test]
-fn the_last_admin_stays_unless_allowed() {
-    let Some(tf) = terraform() else { return };
+fn the_last_admin_stays_unless_allowed(tf: &Terraform) {
     // The app acts as user3, in a custom role that can manage roles; user2 is the only
     // Admin, through a membership.
     let zoom = zoom(5);
@@ -159,7 +151,7 @@ fn the_last_admin_stays_unless_allowed() {
         zoom
     };
     let admin = "resource \"zoom_role_membership\" \"ann\" {\n  role_id = \"1\"\n  email   = \"user2@example.com\"\n}\n";
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&config(&zoom, false, admin));
     ws.init();
     ws.apply().ok();
@@ -177,11 +169,9 @@ fn the_last_admin_stays_unless_allowed() {
     assert_eq!(zoom.role_of("u00002"), "2");
 }
 
-#[test]
-fn an_app_acting_as_the_owner_may_empty_the_admin_role() {
-    let Some(tf) = terraform() else { return };
+fn an_app_acting_as_the_owner_may_empty_the_admin_role(tf: &Terraform) {
     let zoom = zoom(3); // the app acts as the account Owner (zoom-sim's default)
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&config(
         &zoom,
         false,
@@ -193,16 +183,14 @@ fn an_app_acting_as_the_owner_may_empty_the_admin_role() {
     assert_eq!(zoom.role_of("u00001"), "2");
 }
 
-#[test]
-fn the_apps_own_custom_role_keeps_its_role_management() {
-    let Some(tf) = terraform() else { return };
+fn the_apps_own_custom_role_keeps_its_role_management(tf: &Terraform) {
     let zoom = zoom(3);
     let role = |privileges: &str| {
         format!(
             "resource \"zoom_role\" \"managers\" {{\n  name       = \"Role managers\"\n  privileges = [{privileges}]\n}}\n"
         )
     };
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     ws.config(&config(&zoom, false, &role("\"Role:Edit\", \"User:Edit\"")));
     ws.init();
     ws.apply().ok();
@@ -241,13 +229,11 @@ fn the_apps_own_custom_role_keeps_its_role_management() {
     );
 }
 
-#[test]
-fn terraform_1_0_is_stopped_at_apply_time() {
+fn terraform_1_0_is_stopped_at_apply_time(tf: &Terraform) {
     // Terraform before 1.3 never shows a provider its destroy plans, so the destroy is
     // refused when it is applied, before anything is unassigned.
-    let Some(tf) = terraform_1_0() else { return };
     let zoom = account(&user_id(1), "1");
-    let ws = Workspace::new(&tf);
+    let ws = Workspace::new(tf);
     let me = "resource \"zoom_role_membership\" \"me\" {\n  role_id = \"1\"\n  email   = \"user1@example.com\"\n}\n";
     ws.config(&config(&zoom, false, me));
     ws.init();
@@ -264,3 +250,12 @@ fn terraform_1_0_is_stopped_at_apply_time() {
     ws.run(&["destroy", "-no-color", "-auto-approve"]).ok();
     assert_eq!(zoom.role_of("u00001"), "2");
 }
+
+cases![
+    tf an_admin_list_without_the_apps_user_is_refused_until_allowed,
+    tf moving_or_destroying_the_apps_own_membership_is_refused,
+    tf the_last_admin_stays_unless_allowed,
+    tf an_app_acting_as_the_owner_may_empty_the_admin_role,
+    tf the_apps_own_custom_role_keeps_its_role_management,
+    tf_1_0 terraform_1_0_is_stopped_at_apply_time,
+];

@@ -12,12 +12,10 @@
 //!   (the simulator) answers it with 2300.
 //! - examples/quickstart takes its credentials and URLs from the `ZOOM_*` environment.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::terraform::{terraform, Workspace};
+use crate::support::terraform::{Terraform, Workspace};
 use terraform_provider_zoom::sim::{self, SimConfig, SimHandle, UserSeed};
 
 const GUIDE: &str = "docs-templates/guides/real-account.md.tmpl";
@@ -88,9 +86,7 @@ fn temp_dir(prefix: &str) -> tempfile::TempDir {
         .expect("temp dir")
 }
 
-#[test]
-fn the_real_account_guide_from_install_to_removed() {
-    let Some(tf) = terraform() else { return };
+fn the_real_account_guide_from_install_to_removed(tf: &Terraform) {
     let sim = account(|c| c);
 
     // install-build.sh, as written, minus the release build (the test's build stands in).
@@ -128,7 +124,7 @@ fn the_real_account_guide_from_install_to_removed() {
     let rc_path = home.path().join(".terraformrc");
     std::fs::write(&rc_path, rc).unwrap();
 
-    let mut ws = Workspace::new(&tf);
+    let mut ws = Workspace::new(tf);
     ws.env("TF_CLI_CONFIG_FILE", &rc_path.display().to_string());
     zoom_env(&mut ws, &sim);
     let main = read(&format!("{EXAMPLES}/main.tf"));
@@ -177,9 +173,7 @@ fn the_real_account_guide_from_install_to_removed() {
     );
 }
 
-#[test]
-fn dev_overrides_run_a_build_without_init() {
-    let Some(tf) = terraform() else { return };
+fn dev_overrides_run_a_build_without_init(tf: &Terraform) {
     let sim = account(|c| c);
     let build = temp_dir("release-");
     std::fs::copy(
@@ -193,7 +187,7 @@ fn dev_overrides_run_a_build_without_init() {
     );
     let rc_path = build.path().join("dev.tfrc");
     std::fs::write(&rc_path, rc).unwrap();
-    let mut ws = Workspace::new(&tf);
+    let mut ws = Workspace::new(tf);
     ws.env("TF_CLI_CONFIG_FILE", &rc_path.display().to_string());
     zoom_env(&mut ws, &sim);
     ws.config(&read(&format!("{EXAMPLES}/main.tf")));
@@ -268,15 +262,13 @@ fn exercise(row: &ScopeRow) -> &'static str {
     }
 }
 
-#[test]
-fn each_row_of_the_scope_table_is_enough() {
-    let Some(tf) = terraform() else { return };
+fn each_row_of_the_scope_table_is_enough(tf: &Terraform) {
     let rows = scope_rows();
     assert_eq!(rows.len(), 7, "three resources and four data sources");
     let main = read(&format!("{EXAMPLES}/main.tf"));
     let header = &main[..main.find("# Paul is an Admin").unwrap()];
     for row in &rows {
-        let mut ws = Workspace::new(&tf);
+        let mut ws = Workspace::new(tf);
         ws.config(&format!("{header}\n{}", exercise(row)));
         ws.init();
         for (style, scopes) in [("classic", &row.classic), ("granular", &row.granular)] {
@@ -292,12 +284,10 @@ fn each_row_of_the_scope_table_is_enough() {
     }
 }
 
-#[test]
-fn the_quickstart_takes_everything_from_the_environment() {
-    let Some(tf) = terraform() else { return };
+fn the_quickstart_takes_everything_from_the_environment(tf: &Terraform) {
     let sim = sim::spawn_in_thread(SimConfig::default().with_users(5).with_seed(3))
         .expect("start zoom-sim");
-    let mut ws = Workspace::new(&tf);
+    let mut ws = Workspace::new(tf);
     zoom_env(&mut ws, &sim);
     for entry in std::fs::read_dir(root().join("examples/quickstart")).unwrap() {
         let path: PathBuf = entry.unwrap().path();
@@ -401,9 +391,7 @@ fn bash(script: &str, dir: &Path, env: &[(&str, String)]) -> std::process::Outpu
     cmd.output().expect("run bash")
 }
 
-#[test]
-fn the_ci_workflow_steps_run_against_zoom_sim() {
-    let Some(tf) = terraform() else { return };
+fn the_ci_workflow_steps_run_against_zoom_sim(tf: &Terraform) {
     let sim = account(|c| c);
     let version = env!("CARGO_PKG_VERSION");
     assert!(
@@ -529,11 +517,9 @@ fn the_ci_workflow_steps_run_against_zoom_sim() {
 
 // ---- docs/guides/troubleshooting.md --------------------------------------------------------
 
-#[test]
-fn an_api_url_without_v2_is_warned_about_and_answered_with_2300() {
-    let Some(tf) = terraform() else { return };
+fn an_api_url_without_v2_is_warned_about_and_answered_with_2300(tf: &Terraform) {
     let sim = account(|c| c);
-    let mut ws = Workspace::new(&tf);
+    let mut ws = Workspace::new(tf);
     zoom_env(&mut ws, &sim);
     let base = sim.api_url();
     let without_v2 = base.trim_end_matches("/v2");
@@ -546,3 +532,12 @@ fn an_api_url_without_v2_is_warned_about_and_answered_with_2300() {
     assert!(all.contains("Warning: api_url has no API version"), "{run}");
     assert!(all.contains("2300"), "Zoom's answer names its code: {run}");
 }
+
+cases![
+    tf the_real_account_guide_from_install_to_removed,
+    tf dev_overrides_run_a_build_without_init,
+    tf each_row_of_the_scope_table_is_enough,
+    tf the_quickstart_takes_everything_from_the_environment,
+    tf the_ci_workflow_steps_run_against_zoom_sim,
+    tf an_api_url_without_v2_is_warned_about_and_answered_with_2300,
+];
