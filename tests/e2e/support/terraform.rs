@@ -203,11 +203,14 @@ fn mirror() -> &'static (PathBuf, PathBuf) {
             .join(PROVIDER_VERSION)
             .join("linux_amd64");
         std::fs::create_dir_all(&dir).expect("create mirror");
-        std::fs::copy(
-            env!("CARGO_BIN_EXE_terraform-provider-zoom"),
-            dir.join(format!("terraform-provider-zoom_v{PROVIDER_VERSION}")),
-        )
-        .expect("copy provider into mirror");
+        // A hard link, not a 130 MB copy per test process (they were never removed and
+        // filled the disk of long-lived checkouts); a copy where links can't be made.
+        let bin = env!("CARGO_BIN_EXE_terraform-provider-zoom");
+        let dest = dir.join(format!("terraform-provider-zoom_v{PROVIDER_VERSION}"));
+        let _ = std::fs::remove_file(&dest);
+        std::fs::hard_link(bin, &dest)
+            .or_else(|_| std::fs::copy(bin, &dest).map(|_| ()))
+            .expect("put the provider into the mirror");
         let mirror = base.join("mirror");
         let cli_config = base.join("terraformrc");
         std::fs::write(
