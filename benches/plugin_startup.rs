@@ -28,6 +28,38 @@ fn rss_kib(pid: u32) -> Option<u64> {
         .ok()
 }
 
+/// Resident KiB of `pid` by kind of mapping: the binary's code, the binary's other
+/// mappings (read-only data, relocated data), shared libraries, and anonymous memory
+/// (heap, stacks).
+fn rss_by_kind(pid: u32, bin: &std::path::Path) -> [u64; 4] {
+    let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+    let bin = std::fs::canonicalize(bin).unwrap_or_default();
+    let mut kinds = [0u64; 4];
+    let mut kind = 3;
+    for line in smaps.lines() {
+        let mut f = line.split_whitespace();
+        let first = f.next().unwrap_or_default();
+        if first.contains('-') && first.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            let perms = f.next().unwrap_or_default();
+            let name = f.nth(3).unwrap_or_default();
+            kind = if name == bin.to_str().unwrap_or_default() {
+                if perms.contains('x') {
+                    0
+                } else {
+                    1
+                }
+            } else if name.starts_with('/') {
+                2
+            } else {
+                3
+            };
+        } else if first == "Rss:" {
+            kinds[kind] += f.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+        }
+    }
+    kinds
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
@@ -36,6 +68,7 @@ struct Figures {
     bin: PathBuf,
     startup: Vec<Duration>,
     rss: Vec<u64>,
+    kinds: Vec<[u64; 4]>,
 }
 
 #[tokio::main]
@@ -54,6 +87,7 @@ async fn main() {
             bin,
             startup: Vec::new(),
             rss: Vec::new(),
+            kinds: Vec::new(),
         })
         .collect();
     let cert = plugin::terraform_like_client_cert();
@@ -67,6 +101,7 @@ async fn main() {
                 .await
                 .expect("schema");
             f.rss.push(rss_kib(p.child.id()).unwrap_or(0));
+            f.kinds.push(rss_by_kind(p.child.id(), &f.bin));
         }
     }
     for f in figures.iter_mut() {
@@ -88,6 +123,17 @@ async fn main() {
             "  resident memory after GetProviderSchema: median {:.1} MiB, max {:.1} MiB",
             f.rss[f.rss.len() / 2] as f64 / 1024.0,
             *f.rss.last().unwrap() as f64 / 1024.0
+        );
+        let mut k = f.kinds.clone();
+        k.sort();
+        let [code, data, libs, anon] = k[k.len() / 2];
+        let mib = |v: u64| v as f64 / 1024.0;
+        println!(
+            "    of which (median run): binary code {:.1} MiB, binary data {:.1} MiB, shared libraries {:.1} MiB, heap and stacks {:.1} MiB",
+            mib(code),
+            mib(data),
+            mib(libs),
+            mib(anon)
         );
     }
 }

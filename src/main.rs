@@ -13,6 +13,9 @@ Terraform starts this binary itself; see the README.
   --debug    serve without Terraform and print a TF_REATTACH_PROVIDERS value to attach to
   --version  print the version and exit";
 
+/// A file to append per-RPC figures to when the process shuts down (benchmarks only).
+const RPC_STATS_ENV: &str = "ZOOM_PROVIDER_RPC_STATS";
+
 fn main() -> ExitCode {
     let mut debug = false;
     for arg in std::env::args().skip(1) {
@@ -57,6 +60,7 @@ fn run(debug: bool) -> anyhow::Result<()> {
         serve::ServeConfig {
             provider_address: PROVIDER_ADDRESS.to_string(),
             debug,
+            rpc_stats: std::env::var_os(RPC_STATS_ENV).map(Into::into),
         },
     ))?;
     Ok(())

@@ -2,13 +2,15 @@
 //! AutoMTLS (`serve`, `tls`), the JSON-line logger Terraform reads (`logging`), values with
 //! unknowns and their wire codec (`value`), schemas (`schema`), diagnostics (`diag`), the
 //! traits a provider implements (`framework`), the gRPC service that drives them
-//! (`server`) and the conversions between those types and tfplugin6 messages (`convert`).
+//! (`server`), the conversions between those types and tfplugin6 messages (`convert`),
+//! and per-RPC figures for benchmarks (`rpc_stats`).
 //! The generated tfplugin6 code stays private to this module.
 
 mod convert;
 pub mod diag;
 pub mod framework;
 pub mod logging;
+pub mod rpc_stats;
 pub mod schema;
 pub mod serve;
 mod server;

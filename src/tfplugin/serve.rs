@@ -93,6 +93,9 @@ pub struct ServeConfig {
     pub provider_address: String,
     /// Serve without Terraform and print a reattach configuration.
     pub debug: bool,
+    /// Append per-RPC counts and times, CPU and peak memory to this file on shutdown
+    /// (benchmarks; see `rpc_stats`).
+    pub rpc_stats: Option<PathBuf>,
 }
 
 /// Serves `provider` until Terraform shuts us down (or, in debug mode, until Ctrl-C).
@@ -153,7 +156,11 @@ pub async fn serve(provider: Arc<dyn Provider>, cfg: ServeConfig) -> Result<(), 
         tls = tls.is_some(),
         "serving"
     );
+    let stats = cfg.rpc_stats.map(super::rpc_stats::RpcStats::new);
     tonic::transport::Server::builder()
+        .layer(tower::util::option_layer(
+            stats.clone().map(super::rpc_stats::RpcStatsLayer),
+        ))
         .add_service(health_service)
         .add_service(
             super::proto::tfplugin6::provider_server::ProviderServer::new(provider_service)
@@ -171,6 +178,9 @@ pub async fn serve(provider: Arc<dyn Provider>, cfg: ServeConfig) -> Result<(), 
             let _ = shutdown_rx.wait_for(|stop| *stop).await;
         })
         .await?;
+    if let Some(stats) = stats {
+        stats.write();
+    }
     tracing::info!("shut down");
     Ok(())
 }
