@@ -167,7 +167,10 @@ pub(super) fn capabilities() -> pb::ServerCapabilities {
         // Destroy plans come to us too, so resources can explain at plan time what
         // destroying them means.
         plan_destroy: true,
-        get_provider_schema_optional: false,
+        // Our schemas are fixed at build time and need no set-up: Terraform may reuse the
+        // schema it already holds instead of asking each new provider process again
+        // (it starts three per plan).
+        get_provider_schema_optional: true,
         move_resource_state: false,
         // Terraform 1.14+ asks for the configuration it writes with -generate-config-out;
         // older versions don't read this field and never call it.
