@@ -1,14 +1,24 @@
-//! Terraform at scale against zoom-sim (a benchmark, not a test): apply of 1,000
-//! memberships into 4 roles at several -parallelism values and on Free-plan limits, a plan
-//! of the applied memberships timed alternately with Terraform's own floor (a plan of
-//! 1,000 applied `terraform_data`), and the ratio of the two. Reports wall time, API calls
-//! per endpoint against the minimum, 429s, and the provider processes' peak RSS and CPU
-//! (through a wrapper that records rusage, left out of the timed plans).
-//! Run with `make bench` or `cargo bench --bench terraform_scale [apply|plan|free|floor]`.
+//! Terraform at scale against zoom-sim (a benchmark, not a test). Each run is named; with
+//! no name every run goes, in this order:
 //!
-//! Both configurations keep their 1,000-entry map in a `locals` value: Terraform
-//! re-evaluates an inline `for_each` expression for every instance, which alone makes a
-//! plan of 1,000 several times slower whatever the provider does.
+//! - `apply`: 1,000 memberships into 4 roles at -parallelism 10, 50 and 250 (Pro limits).
+//! - `plan`: a refresh plan of those 1,000, alternating with Terraform's own floor (the
+//!   same `for_each` over the same JSON file as `terraform_data`), with the breakdown of
+//!   where the time goes.
+//! - `new`: a plan of 1,000 new memberships, alternating with 1,000 new `terraform_data`.
+//! - `10k`: 10,000 memberships in 20 roles (500 each, half by id, half by email): apply at
+//!   -parallelism=100, then the refresh plan alternating with 10,000 `terraform_data`.
+//! - `members`: the same 10,000 assignments as 20 `zoom_role_members`: apply, and the
+//!   refresh plan alternating with 20 `terraform_data` holding the same lists.
+//! - `free`: the 1,000 apply on Free-plan limits at -parallelism=10.
+//!
+//! Run with `make bench` or `cargo bench --bench terraform_scale [RUN ...]`.
+//!
+//! Every configuration reads its assignments with `jsondecode(file(...))` into a local
+//! value, and its floor reads the same file the same way, so Terraform's expression work is
+//! the same on both sides. The provider reports its own figures (calls per RPC, time busy
+//! on them, CPU, peak memory) through `ZOOM_PROVIDER_RPC_STATS`; Terraform's CPU is the
+//! children's CPU of this process (from `/proc/self/stat`) less the provider's.
 
 #[path = "../tests/e2e/support/sim.rs"]
 mod sim;
@@ -21,280 +31,535 @@ use std::time::Instant;
 
 use sim::{user_id, zoom_with, Zoom};
 use terraform::{required_providers, Terraform, Workspace};
+use terraform_provider_zoom::sim::Plan;
 
-const USERS: usize = 1000;
-const ROLES: usize = 4;
+const STATS_ENV: &str = "ZOOM_PROVIDER_RPC_STATS";
 
-/// Set on a Terraform command to record the provider processes' peak RSS and CPU.
-const USAGE_ENV: &str = "ZOOM_BENCH_USAGE";
-
-/// A filesystem mirror whose provider is a wrapper. With `USAGE_ENV` set it runs the real
-/// binary under a Python script that records the process's peak RSS and CPU time
-/// (getrusage of the child) as a JSON line in `log`; without it, `sh` execs the binary
-/// directly, so timed runs don't pay for Python's start-up (Terraform starts three
-/// providers one after another per plan).
-fn wrapped_mirror(dir: &Path, log: &Path) -> PathBuf {
-    let version = env!("CARGO_PKG_VERSION");
-    let bin_dir = dir.join(format!(
-        "mirror/registry.terraform.io/zoom-community/zoom/{version}/linux_amd64"
-    ));
-    std::fs::create_dir_all(&bin_dir).unwrap();
-    let real = env!("CARGO_BIN_EXE_terraform-provider-zoom");
-    let usage = dir.join("usage.py");
-    std::fs::write(
-        &usage,
-        format!(
-            r#"import json, os, subprocess, sys
-p = subprocess.Popen([{real:?}] + sys.argv[1:])
-_, status, ru = os.wait4(p.pid, 0)
-with open({log:?}, "a") as f:
-    f.write(json.dumps({{"maxrss_kib": ru.ru_maxrss, "cpu_s": ru.ru_utime + ru.ru_stime}}) + "\n")
-sys.exit(os.waitstatus_to_exitcode(status))
-"#,
-            log = log.display().to_string(),
-        ),
-    )
-    .unwrap();
-    let wrapper = bin_dir.join(format!("terraform-provider-zoom_v{version}"));
-    std::fs::write(
-        &wrapper,
-        format!(
-            "#!/bin/sh\nif [ -n \"${USAGE_ENV}\" ]; then exec python3 {usage:?} \"$@\"; fi\nexec {real:?} \"$@\"\n",
-            usage = usage.display().to_string(),
-        ),
-    )
-    .unwrap();
-    std::process::Command::new("chmod")
-        .args(["+x", wrapper.to_str().unwrap()])
-        .status()
-        .unwrap();
-    let rc = dir.join("terraformrc");
-    std::fs::write(
-        &rc,
-        format!(
-            "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"registry.terraform.io/zoom-community/*\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/zoom-community/*\"]\n  }}\n}}\n",
-            dir.join("mirror").display()
-        ),
-    )
-    .unwrap();
-    rc
+/// Who holds which role: `n` users over `roles` roles (user i holds role i mod roles);
+/// `mixed` names every other user by id instead of email.
+struct Assignments {
+    n: usize,
+    roles: Vec<String>,
+    mixed: bool,
 }
 
-/// Peak RSS (MiB) and total CPU seconds of the provider processes logged since `from`.
-fn provider_usage(log: &Path, from: usize) -> (f64, f64, usize) {
-    let text = std::fs::read_to_string(log).unwrap_or_default();
-    let lines: Vec<serde_json::Value> = text
-        .lines()
-        .skip(from)
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect();
-    let rss = lines
-        .iter()
-        .filter_map(|v| v["maxrss_kib"].as_f64())
-        .fold(0.0, f64::max);
-    let cpu: f64 = lines.iter().filter_map(|v| v["cpu_s"].as_f64()).sum();
-    (rss / 1024.0, cpu, lines.len())
+impl Assignments {
+    fn role_of(&self, i: usize) -> &str {
+        &self.roles[i % self.roles.len()]
+    }
+
+    /// `{ "m<i>": { role_id, email, user_id } }`, one null of email and user_id each.
+    fn memberships_json(&self) -> String {
+        let map: serde_json::Map<String, serde_json::Value> = (1..=self.n)
+            .map(|i| {
+                let by_id = self.mixed && i % 2 == 0;
+                (
+                    format!("m{i}"),
+                    serde_json::json!({
+                        "role_id": self.role_of(i),
+                        "email": (!by_id).then(|| format!("user{i}@example.com")),
+                        "user_id": by_id.then(|| user_id(i)),
+                    }),
+                )
+            })
+            .collect();
+        serde_json::Value::Object(map).to_string()
+    }
+
+    /// `{ "<role_id>": [ users... ] }`, users named as in `memberships_json`.
+    fn members_json(&self) -> String {
+        let mut map: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for i in 1..=self.n {
+            let by_id = self.mixed && i % 2 == 0;
+            map.entry(self.role_of(i)).or_default().push(if by_id {
+                user_id(i)
+            } else {
+                format!("user{i}@example.com")
+            });
+        }
+        serde_json::to_string(&map).unwrap()
+    }
 }
 
-fn log_len(log: &Path) -> usize {
-    std::fs::read_to_string(log)
-        .map(|t| t.lines().count())
-        .unwrap_or(0)
-}
+const LOCALS: &str =
+    "locals {\n  assigned = jsondecode(file(\"${path.module}/assigned.json\"))\n}\n";
 
-struct Setup {
-    zoom: Zoom,
-    ws: Workspace,
-    log: PathBuf,
+const MEMBERSHIPS: &str = r#"
+resource "zoom_role_membership" "m" {
+  for_each = local.assigned
+  role_id  = each.value.role_id
+  email    = each.value.email
+  user_id  = each.value.user_id
 }
+"#;
 
-fn setup(tf: &Terraform, plan: terraform_provider_zoom::sim::Plan) -> Setup {
-    let zoom = zoom_with(USERS, |s| {
+/// Terraform's floor for `MEMBERSHIPS`: the same three expressions per instance.
+const MEMBERSHIPS_FLOOR: &str = r#"
+resource "terraform_data" "m" {
+  for_each         = local.assigned
+  input            = each.value.role_id
+  triggers_replace = [each.value.email, each.value.user_id]
+}
+"#;
+
+const ROLE_MEMBERS: &str = r#"
+resource "zoom_role_members" "r" {
+  for_each = local.assigned
+  role_id  = each.key
+  members  = each.value
+}
+"#;
+
+const ROLE_MEMBERS_FLOOR: &str = r#"
+resource "terraform_data" "r" {
+  for_each         = local.assigned
+  input            = each.value
+  triggers_replace = each.key
+}
+"#;
+
+/// A simulator with `users` users, `roles` roles (Admin plus custom ones), Pro (or `plan`)
+/// rate limits and 20-50 ms latency on every call.
+fn account(users: usize, roles: usize, plan: Plan) -> (Zoom, Vec<String>) {
+    let zoom = zoom_with(users, |s| {
         s.rate_limits = plan.limits();
         s.latency_min_ms = 20;
         s.latency_max_ms = 50;
     });
-    let mut roles = vec!["1".to_string()];
-    for name in ["Auditors", "Helpdesk", "Billing"] {
-        roles.push(zoom.create_role(name, &["User:Read"]));
+    let mut ids = vec!["1".to_string()];
+    for r in 1..roles {
+        ids.push(zoom.create_role(&format!("Role {r}"), &["User:Read"]));
     }
-    let roles_hcl = roles
-        .iter()
-        .map(|r| format!("\"{r}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let plan_name = format!("{plan:?}").to_lowercase();
+    (zoom, ids)
+}
+
+/// A workspace of ours (`floor` = false) or of the floor, with `assigned.json` written.
+fn workspace(
+    tf: &Terraform,
+    zoom: &Zoom,
+    plan: Plan,
+    json: &str,
+    body: &str,
+    floor: bool,
+) -> (Workspace, PathBuf) {
     let mut ws = Workspace::new(tf);
-    let log = ws.path().join("provider-usage.jsonl");
-    let rc = wrapped_mirror(&ws.path().join("tf"), &log);
-    ws.env("TF_CLI_CONFIG_FILE", rc.to_str().unwrap());
-    ws.config(&format!(
-        r#"{}
-{}
-locals {{
-  roles   = [{roles_hcl}]
-  members = {{ for i in range(1, {n}) : format("user%d@example.com", i) => local.roles[i % {ROLES}] }}
-}}
-
-resource "zoom_role_membership" "m" {{
-  for_each = local.members
-  role_id  = each.value
-  email    = each.key
-}}
-"#,
-        required_providers(),
-        zoom.provider_block_with(&format!("  rate_limit_plan = \"{plan_name}\"\n")),
-        n = USERS + 1,
-    ));
+    let stats = ws.path().join("provider-stats.jsonl");
+    ws.env(STATS_ENV, stats.to_str().unwrap());
+    ws.file("assigned.json", json);
+    let head = if floor {
+        String::new()
+    } else {
+        let plan_name = format!("{plan:?}").to_lowercase();
+        format!(
+            "{}\n{}",
+            required_providers(),
+            zoom.provider_block_with(&format!("  rate_limit_plan = \"{plan_name}\"\n"))
+        )
+    };
+    ws.config(&format!("{head}\n{LOCALS}{body}"));
     ws.init();
-    zoom.reset_stats();
-    Setup { zoom, ws, log }
+    (ws, stats)
 }
 
-fn calls(zoom: &Zoom) -> BTreeMap<String, u64> {
-    let stats = zoom.sim.stats();
-    stats.by_route.clone()
+/// CPU seconds of this process's waited-for children (and theirs), from /proc/self/stat.
+fn children_cpu() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    // Fields after the parenthesised command: cutime and cstime are the 14th and 15th.
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f[13].parse::<f64>().unwrap() + f[14].parse::<f64>().unwrap();
+    ticks / 100.0
 }
 
-fn report(label: &str, secs: f64, zoom: &Zoom, usage: (f64, f64, usize)) {
-    let stats = zoom.sim.stats();
-    let by_route = calls(zoom);
-    let r429 = stats.by_status.get("429").copied().unwrap_or(0);
-    println!("\n### {label}");
-    println!("wall time: {secs:.2} s; provider processes: {}; peak RSS {:.1} MiB; provider CPU {:.1} s; 429 answers: {r429}", usage.2, usage.0, usage.1);
-    for (route, n) in by_route {
-        println!("  {route:<45} {n}");
+/// One provider process's line in the stats file.
+#[derive(Default, Clone)]
+struct Process {
+    lifetime: f64,
+    cpu: f64,
+    peak_rss_kib: u64,
+    rpcs: BTreeMap<String, (u64, f64, f64)>,
+}
+
+fn processes(stats: &Path, from: usize) -> Vec<Process> {
+    std::fs::read_to_string(stats)
+        .unwrap_or_default()
+        .lines()
+        .skip(from)
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|v| Process {
+            lifetime: v["lifetime_s"].as_f64().unwrap_or(0.0),
+            cpu: v["cpu_s"].as_f64().unwrap_or(0.0),
+            peak_rss_kib: v["peak_rss_kib"].as_u64().unwrap_or(0),
+            rpcs: v["rpcs"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, r)| {
+                            (
+                                k.clone(),
+                                (
+                                    r["count"].as_u64().unwrap_or(0),
+                                    r["busy_s"].as_f64().unwrap_or(0.0),
+                                    r["total_s"].as_f64().unwrap_or(0.0),
+                                ),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn lines(stats: &Path) -> usize {
+    std::fs::read_to_string(stats)
+        .map(|t| t.lines().count())
+        .unwrap_or(0)
+}
+
+/// What one Terraform command cost: wall time, Terraform's CPU, the provider processes.
+struct Measured {
+    wall: f64,
+    terraform_cpu: f64,
+    providers: Vec<Process>,
+}
+
+impl Measured {
+    fn provider_cpu(&self) -> f64 {
+        self.providers.iter().map(|p| p.cpu).sum()
+    }
+    fn peak_rss_mib(&self) -> f64 {
+        self.providers
+            .iter()
+            .map(|p| p.peak_rss_kib)
+            .max()
+            .unwrap_or(0) as f64
+            / 1024.0
     }
 }
 
-fn apply(tf: &Terraform, plan: terraform_provider_zoom::sim::Plan, parallelism: usize) -> Setup {
-    let s = setup(tf, plan);
-    let from = log_len(&s.log);
+/// Runs terraform `args` in `ws`, which must exit with `code`.
+fn measure(ws: &Workspace, stats: &Path, args: &[&str], code: i32) -> Measured {
+    let from = lines(stats);
+    let cpu0 = children_cpu();
     let t = Instant::now();
-    let p = format!("-parallelism={parallelism}");
-    let status =
-        s.ws.command(&["apply", "-no-color", "-input=false", "-auto-approve", &p])
-            .env(USAGE_ENV, "1")
-            .output()
-            .unwrap()
-            .status;
-    let secs = t.elapsed().as_secs_f64();
-    assert!(status.success(), "apply failed: {status}");
-    for i in 1..=USERS {
-        assert_ne!(s.zoom.role_of(&user_id(i)), "2", "user{i} assigned");
-    }
-    let min_assign = ROLES * (USERS / ROLES).div_ceil(30);
-    report(
-        &format!("apply of {USERS} memberships into {ROLES} roles, {plan:?} limits, -parallelism={parallelism} (minimum assign calls: {min_assign})"),
-        secs,
-        &s.zoom,
-        provider_usage(&s.log, from),
+    let out = ws.command(args).output().unwrap();
+    let wall = t.elapsed().as_secs_f64();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "terraform {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
     );
-    s
+    let providers = processes(stats, from);
+    let all = children_cpu() - cpu0;
+    let provider: f64 = providers.iter().map(|p| p.cpu).sum();
+    Measured {
+        wall,
+        terraform_cpu: (all - provider).max(0.0),
+        providers,
+    }
 }
 
-/// Timed plans per workspace in the `plan` and `floor` runs.
-const PLAN_RUNS: usize = 7;
+const PLAN: &[&str] = &["plan", "-no-color", "-input=false", "-detailed-exitcode"];
 
-/// Terraform's own floor: 1,000 applied `terraform_data` over the same map (the built-in
-/// resource: no plugin, no API).
-fn floor_workspace(tf: &Terraform) -> Workspace {
-    let ws = Workspace::new(tf);
-    ws.config(&format!(
-        "locals {{\n  members = {{ for i in range(1, {n}) : format(\"user%d@example.com\", i) => i % {ROLES} }}\n}}\n\nresource \"terraform_data\" \"d\" {{\n  for_each = local.members\n  input    = each.value\n}}\n",
-        n = USERS + 1
-    ));
-    ws.init();
-    ws.run(&["apply", "-no-color", "-auto-approve"]).ok();
-    ws
-}
-
-/// Wall time of one `terraform plan` that must find nothing to do.
-fn timed_plan(ws: &Workspace) -> f64 {
-    let t = Instant::now();
-    ws.assert_plan_empty();
-    t.elapsed().as_secs_f64()
-}
-
-fn median(v: &mut [f64]) -> f64 {
+fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
 }
 
-fn secs_list(v: &[f64]) -> String {
+fn secs(v: &[f64]) -> String {
     v.iter()
         .map(|s| format!("{s:.2}"))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-fn main() {
-    let Some(tf) = terraform::terraform() else {
-        eprintln!("no terraform: run `make tools`");
-        return;
-    };
-    let only: Option<String> = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
-    let want = |name: &str| only.as_deref().is_none_or(|o| o == name);
-    use terraform_provider_zoom::sim::Plan;
+/// Alternates `runs` plans of ours and of the floor (so both see the same machine: a
+/// 2-core box drifts by 10% or more over minutes), checks each, and reports both with
+/// the ratio of medians and the breakdown of ours. `check` runs after each of our plans.
+#[allow(clippy::too_many_arguments)]
+fn alternate(
+    label: &str,
+    ours: (&Workspace, &Path),
+    floor: (&Workspace, &Path),
+    runs: usize,
+    code: i32,
+    zoom: &Zoom,
+    check: impl Fn(&Zoom),
+) -> f64 {
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        zoom.reset_stats();
+        a.push(measure(ours.0, ours.1, PLAN, code));
+        check(zoom);
+        b.push(measure(floor.0, floor.1, PLAN, code));
+    }
+    let (ma, mb) = (
+        median(a.iter().map(|m| m.wall).collect()),
+        median(b.iter().map(|m| m.wall).collect()),
+    );
+    println!("\n### {label}: {runs} alternating runs each");
+    println!(
+        "ours:  median {ma:.2} s ({})",
+        secs(&a.iter().map(|m| m.wall).collect::<Vec<_>>())
+    );
+    println!(
+        "floor: median {mb:.2} s ({})",
+        secs(&b.iter().map(|m| m.wall).collect::<Vec<_>>())
+    );
+    println!("ratio of medians: {:.2}", ma / mb);
+    breakdown(&a, &b);
+    calls(zoom);
+    ma / mb
+}
 
-    if want("apply") {
-        for p in [10, 50, 250] {
-            apply(&tf, Plan::Pro, p);
+/// Where the time of our plans goes, averaged per plan, against the floor's.
+fn breakdown(ours: &[Measured], floor: &[Measured]) {
+    let n = ours.len() as f64;
+    let avg = |f: &dyn Fn(&Measured) -> f64, v: &[Measured]| -> f64 {
+        v.iter().map(f).sum::<f64>() / v.len() as f64
+    };
+    let procs = ours.iter().map(|m| m.providers.len()).sum::<usize>() as f64 / n;
+    let lifetime = avg(&|m| m.providers.iter().map(|p| p.lifetime).sum(), ours);
+    println!(
+        "CPU per plan: Terraform {:.2} s (floor: {:.2} s), provider {:.3} s in {procs:.0} processes (alive {lifetime:.2} s together), peak provider RSS {:.1} MiB",
+        avg(&|m| m.terraform_cpu, ours),
+        avg(&|m| m.terraform_cpu, floor),
+        avg(&|m| m.provider_cpu(), ours),
+        ours.iter().map(|m| m.peak_rss_mib()).fold(0.0, f64::max),
+    );
+    let mut by_rpc: BTreeMap<String, (u64, f64, f64)> = BTreeMap::new();
+    for m in ours {
+        for p in &m.providers {
+            for (k, (c, busy, total)) in &p.rpcs {
+                let e = by_rpc.entry(k.clone()).or_default();
+                e.0 += c;
+                e.1 += busy;
+                e.2 += total;
+            }
         }
     }
-    if want("plan") {
-        // Our plan and the floor alternate, so both see the same machine: a 2-core box
-        // drifts by 10% or more over minutes.
-        let s = apply(&tf, Plan::Pro, 250);
-        let floor = floor_workspace(&tf);
-        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-        for _ in 0..PLAN_RUNS {
-            s.zoom.reset_stats();
-            ours.push(timed_plan(&s.ws));
-            let lists = calls(&s.zoom)
-                .get("GET /roles/{roleId}/members")
-                .copied()
-                .unwrap_or(0);
-            assert_eq!(lists, ROLES as u64, "one member traversal per role");
-            theirs.push(timed_plan(&floor));
+    let busy_all: f64 = by_rpc.values().map(|v| v.1).sum::<f64>() / n;
+    println!(
+        "  {:<28} {:>7} {:>10} {:>10} {:>9}",
+        "RPC (per plan)", "calls", "busy ms", "answer ms", "busy µs/call"
+    );
+    let mut rows: Vec<_> = by_rpc.into_iter().collect();
+    rows.sort_by(|x, y| y.1 .1.total_cmp(&x.1 .1));
+    for (k, (c, busy, total)) in rows {
+        let c = c as f64 / n;
+        println!(
+            "  {k:<28} {c:>7.0} {:>10.1} {:>10.1} {:>9.1}",
+            busy / n * 1e3,
+            total / n * 1e3,
+            busy / n / c * 1e6
+        );
+    }
+    println!(
+        "  provider CPU outside the RPC handlers (TLS, HTTP/2, gRPC framing, runtime, start-up): {:.3} s",
+        avg(&|m| m.provider_cpu(), ours) - busy_all
+    );
+}
+
+fn calls(zoom: &Zoom) {
+    let stats = zoom.sim.stats();
+    let r429 = stats.by_status.get("429").copied().unwrap_or(0);
+    println!("Zoom calls of the last run (429s: {r429}):");
+    for (route, n) in &stats.by_route {
+        println!("  {route:<45} {n}");
+    }
+}
+
+fn apply(ws: &Workspace, stats: &Path, zoom: &Zoom, label: &str, parallelism: usize) -> Measured {
+    zoom.reset_stats();
+    let p = format!("-parallelism={parallelism}");
+    let m = measure(
+        ws,
+        stats,
+        &["apply", "-no-color", "-input=false", "-auto-approve", &p],
+        0,
+    );
+    println!(
+        "\n### {label}, -parallelism={parallelism}\nwall {:.2} s; Terraform CPU {:.2} s; provider CPU {:.2} s in {} processes; provider peak RSS {:.1} MiB",
+        m.wall,
+        m.terraform_cpu,
+        m.provider_cpu(),
+        m.providers.len(),
+        m.peak_rss_mib()
+    );
+    calls(zoom);
+    m
+}
+
+/// Asserts that every user holds the role the assignments give them.
+fn check_assigned(zoom: &Zoom, a: &Assignments) {
+    for i in 1..=a.n {
+        assert_eq!(zoom.role_of(&user_id(i)), a.role_of(i), "user{i}");
+    }
+}
+
+/// Asserts the refresh read each role's members once (Admin may take a second page per
+/// 300 members) and made no per-user call.
+fn check_refresh(zoom: &Zoom, a: &Assignments) {
+    let per_role = (a.n / a.roles.len()).div_ceil(300) as u64;
+    let lists = zoom.count("GET /roles/{roleId}/members");
+    assert!(
+        lists <= a.roles.len() as u64 * per_role,
+        "{lists} member listings for {} roles",
+        a.roles.len()
+    );
+    assert_eq!(zoom.count("GET /users/{userId}"), 0, "per-user lookups");
+}
+
+fn memberships(tf: &Terraform, n: usize, roles: usize, mixed: bool, plan: Plan) -> Setup {
+    let (zoom, ids) = account(n, roles, plan);
+    let a = Assignments {
+        n,
+        roles: ids,
+        mixed,
+    };
+    let json = a.memberships_json();
+    let (ws, stats) = workspace(tf, &zoom, plan, &json, MEMBERSHIPS, false);
+    let (fws, fstats) = workspace(tf, &zoom, plan, &json, MEMBERSHIPS_FLOOR, true);
+    Setup {
+        zoom,
+        a,
+        ws,
+        stats,
+        floor: fws,
+        floor_stats: fstats,
+    }
+}
+
+struct Setup {
+    zoom: Zoom,
+    a: Assignments,
+    ws: Workspace,
+    stats: PathBuf,
+    floor: Workspace,
+    floor_stats: PathBuf,
+}
+
+impl Setup {
+    fn apply_floor(&self) {
+        self.floor
+            .run(&["apply", "-no-color", "-auto-approve", "-parallelism=100"])
+            .ok();
+    }
+}
+
+fn main() {
+    let tf = terraform::find_terraform().unwrap_or_else(|e| panic!("{e}: run `make tools`"));
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let want = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
+
+    if want("apply") || want("plan") {
+        let s = memberships(&tf, 1000, 4, false, Plan::Pro);
+        if want("apply") {
+            for p in [10, 50] {
+                apply(
+                    &s.ws,
+                    &s.stats,
+                    &s.zoom,
+                    "apply of 1,000 memberships into 4 roles (minimum assign calls: 36)",
+                    p,
+                );
+                check_assigned(&s.zoom, &s.a);
+                s.ws.run(&["destroy", "-no-color", "-auto-approve", "-parallelism=250"])
+                    .ok();
+            }
         }
-        // Once more with the rusage wrapper, for the provider's memory and CPU.
-        s.zoom.reset_stats();
-        let from = log_len(&s.log);
-        let status =
-            s.ws.command(&["plan", "-no-color", "-input=false", "-detailed-exitcode"])
-                .env(USAGE_ENV, "1")
-                .output()
-                .unwrap()
-                .status;
-        assert_eq!(status.code(), Some(0), "expected an empty plan");
-        let (ours_med, theirs_med) = (median(&mut ours), median(&mut theirs));
-        report(
-            &format!("plan of {USERS} applied memberships in {ROLES} roles (minimum: one traversal per role, 1 page each), median of {PLAN_RUNS}"),
-            ours_med,
+        apply(
+            &s.ws,
+            &s.stats,
             &s.zoom,
-            provider_usage(&s.log, from),
+            "apply of 1,000 memberships into 4 roles (minimum assign calls: 36)",
+            250,
         );
-        println!("  runs: {}", secs_list(&ours));
-        println!(
-            "\n### floor: plan of {USERS} applied terraform_data (same for_each map), median of {PLAN_RUNS}, alternating with the runs above\nwall time: {theirs_med:.2} s\n  runs: {}",
-            secs_list(&theirs)
+        check_assigned(&s.zoom, &s.a);
+        if want("plan") {
+            s.apply_floor();
+            alternate(
+                "refresh plan of 1,000 applied memberships in 4 roles, against 1,000 applied terraform_data",
+                (&s.ws, &s.stats),
+                (&s.floor, &s.floor_stats),
+                7,
+                0,
+                &s.zoom,
+                |z| check_refresh(z, &s.a),
+            );
+        }
+    }
+    if want("new") {
+        let s = memberships(&tf, 1000, 4, false, Plan::Pro);
+        alternate(
+            "plan of 1,000 new memberships in 4 roles, against 1,000 new terraform_data",
+            (&s.ws, &s.stats),
+            (&s.floor, &s.floor_stats),
+            7,
+            2,
+            &s.zoom,
+            |_| {},
         );
-        println!(
-            "\n### plan-time ratio to the floor: {:.2} (medians {ours_med:.2} s / {theirs_med:.2} s)",
-            ours_med / theirs_med
+    }
+    if want("10k") {
+        let s = memberships(&tf, 10_000, 20, true, Plan::Pro);
+        apply(&s.ws, &s.stats, &s.zoom, "apply of 10,000 memberships into 20 roles (half by id, half by email; minimum assign calls: 340)", 100);
+        check_assigned(&s.zoom, &s.a);
+        s.apply_floor();
+        alternate(
+            "refresh plan of 10,000 applied memberships in 20 roles, against 10,000 applied terraform_data",
+            (&s.ws, &s.stats),
+            (&s.floor, &s.floor_stats),
+            3,
+            0,
+            &s.zoom,
+            |z| check_refresh(z, &s.a),
+        );
+    }
+    if want("members") {
+        let (zoom, ids) = account(10_000, 20, Plan::Pro);
+        let a = Assignments {
+            n: 10_000,
+            roles: ids,
+            mixed: true,
+        };
+        let json = a.members_json();
+        let (ws, stats) = workspace(&tf, &zoom, Plan::Pro, &json, ROLE_MEMBERS, false);
+        let (fws, fstats) = workspace(&tf, &zoom, Plan::Pro, &json, ROLE_MEMBERS_FLOOR, true);
+        apply(
+            &ws,
+            &stats,
+            &zoom,
+            "apply of the same 10,000 assignments as 20 zoom_role_members",
+            10,
+        );
+        check_assigned(&zoom, &a);
+        fws.run(&["apply", "-no-color", "-auto-approve"]).ok();
+        alternate(
+            "refresh plan of 20 applied zoom_role_members (10,000 members), against 20 terraform_data holding the same lists",
+            (&ws, &stats),
+            (&fws, &fstats),
+            7,
+            0,
+            &zoom,
+            |z| check_refresh(z, &a),
         );
     }
     if want("free") {
-        apply(&tf, Plan::Free, 10);
-    }
-    if want("floor") {
-        let ws = floor_workspace(&tf);
-        let mut runs: Vec<f64> = (0..PLAN_RUNS).map(|_| timed_plan(&ws)).collect();
-        println!(
-            "\n### floor: plan of {USERS} applied terraform_data (same for_each map), median of {PLAN_RUNS}\nwall time: {:.2} s\n  runs: {}",
-            median(&mut runs),
-            secs_list(&runs)
+        let s = memberships(&tf, 1000, 4, false, Plan::Free);
+        apply(
+            &s.ws,
+            &s.stats,
+            &s.zoom,
+            "apply of 1,000 memberships into 4 roles, Free limits",
+            10,
         );
+        check_assigned(&s.zoom, &s.a);
     }
 }
