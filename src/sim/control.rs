@@ -38,7 +38,10 @@ pub(crate) fn router() -> Router<App> {
             "/_sim/faults",
             get(faults).post(add_faults).delete(clear_faults),
         )
-        .route("/_sim/holds", get(holds).post(add_holds))
+        .route(
+            "/_sim/holds",
+            get(holds).post(add_holds).delete(clear_holds),
+        )
         .route("/_sim/holds/release", post(release_holds))
         .route("/_sim/users", post(add_users))
         .route("/_sim/tokens", post(mint_token))
@@ -176,6 +179,11 @@ async fn add_holds(State(app): State<App>, body: axum::body::Bytes) -> Response 
     let mut sim = app.lock();
     sim.holds.add(rules);
     (StatusCode::CREATED, Json(sim.holds.status())).into_response()
+}
+
+async fn clear_holds(State(app): State<App>) -> StatusCode {
+    app.lock().holds.clear();
+    StatusCode::NO_CONTENT
 }
 
 async fn release_holds(State(app): State<App>) -> Response {

@@ -79,11 +79,16 @@ impl Holds {
         self.generation.send_modify(|g| *g += 1);
     }
 
+    /// Drop every rule and release what they hold.
+    pub fn clear(&mut self) {
+        self.status.rules.clear();
+        self.release();
+    }
+
     /// Release everything and hold nothing more (the server is stopping).
     pub fn close(&mut self) {
         self.closed = true;
-        self.status.rules.clear();
-        self.release();
+        self.clear();
     }
 
     /// Takes one use of the first rule matching this request, if any.

@@ -294,6 +294,11 @@ impl SimHandle {
         self.app.lock().holds.release();
     }
 
+    /// Drop every hold rule and release what they hold.
+    pub fn clear_holds(&self) {
+        self.app.lock().holds.clear();
+    }
+
     /// Stop the server and wait (up to 5 s) for it to finish.
     pub async fn shutdown(mut self) {
         self.app.lock().holds.close();
