@@ -9,7 +9,7 @@
 //! it is 1.0.3.
 //!
 //! Without the Terraform a test needs, the test fails. A run that means to go without
-//! Terraform says so with `ZOOM_TEST_SKIP_TERRAFORM=1`: the end-to-end harness then reports
+//! Terraform says so with `ZOOM_TEST_SKIP_TERRAFORM=1`: the harness (`harness.rs`) then reports
 //! those tests as ignored and prints how many (refused when `CI` is set to anything truthy:
 //! CI runs them all).
 
@@ -171,7 +171,7 @@ pub fn find_terraform_1_0() -> Result<Terraform, String> {
     FOUND.get_or_init(|| TERRAFORM_1_0.find()).clone()
 }
 
-/// For a test outside the end-to-end harness (`tests/release.rs`): the Terraform, or
+/// For a program outside the harness (the `terraform_scale` bench): the Terraform, or
 /// `None` when the run skips Terraform tests on purpose (said on stderr). Panics when it
 /// is missing otherwise.
 pub fn terraform() -> Option<Terraform> {
