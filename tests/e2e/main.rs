@@ -5,7 +5,8 @@
 //! The harness is `support/harness.rs` (libtest's flags and output): each module ends in a
 //! `cases![...]` list naming its tests and what each needs (`tf`, `tf_1_0`, `plain`), and a
 //! missing Terraform fails them unless the run sets `ZOOM_TEST_SKIP_TERRAFORM=1`, which
-//! reports them as ignored. Run one module with `cargo test --test e2e NAME::`.
+//! reports them as ignored. Run one module with `cargo test --test e2e NAME::`, several
+//! with `cargo test --test e2e NAME:: OTHER::`.
 //!
 //! Adding a file: `git mv tests/e2e_NAME.rs tests/e2e/NAME.rs`, add `mod NAME;` and
 //! `NAME::cases(),` below; in the file drop its `mod support;` line, write

@@ -115,10 +115,62 @@ fn trial(case: Case) -> Trial {
     })
 }
 
+/// The command line: libtest's flags, and its filters. libtest-mimic takes one filter;
+/// libtest (and so `cargo test A B`) takes any number, and a test runs when its name holds
+/// any of them (equals one, with `--exact`). So the words that are neither a flag nor a
+/// flag's value are the filters, applied here when there are several.
+fn arguments() -> (Arguments, Vec<String>) {
+    const TAKES_A_VALUE: &[&str] = &[
+        "--test-threads",
+        "--logfile",
+        "--skip",
+        "--color",
+        "--format",
+        "-Z",
+    ];
+    let mut words = std::env::args();
+    let mut flags: Vec<String> = words.next().into_iter().collect();
+    let mut filters = Vec::new();
+    while let Some(word) = words.next() {
+        if TAKES_A_VALUE.contains(&word.as_str()) {
+            flags.push(word);
+            flags.extend(words.next());
+        } else if word.starts_with('-') {
+            flags.push(word);
+        } else {
+            filters.push(word);
+        }
+    }
+    let mut args = Arguments::from_iter(flags);
+    if filters.len() == 1 {
+        args.filter = filters.pop();
+    }
+    (args, filters)
+}
+
 /// Runs `cases` as libtest would, with the command line's filters and flags.
 pub fn run(cases: impl IntoIterator<Item = Vec<Case>>) -> std::process::ExitCode {
-    let cases: Vec<Case> = cases.into_iter().flatten().collect();
-    let args = Arguments::from_args();
+    let (args, filters) = arguments();
+    let mut cases: Vec<Case> = cases.into_iter().flatten().collect();
+    if !filters.is_empty() {
+        let before = cases.len();
+        cases.retain(|c| {
+            filters.iter().any(|f| {
+                if args.exact {
+                    c.name == *f
+                } else {
+                    c.name.contains(f.as_str())
+                }
+            })
+        });
+        if !args.list {
+            println!(
+                "{} filters: {} of {before} tests left out",
+                filters.len(),
+                before - cases.len()
+            );
+        }
+    }
     let needing = cases.iter().filter(|c| c.needs_terraform()).count();
     if !args.list {
         match skip_setting() {
