@@ -5,10 +5,15 @@
 //! neither duplicate nor lose anything, an apply interrupted halfway converges when run
 //! again, and an interrupt cancels a request Zoom has not answered.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::support::sim::{zoom, zoom_with, Zoom};
-use crate::support::terraform::{required_providers, Terraform, Workspace};
+use crate::support::terraform::{required_providers, wait_until, Terraform, Workspace};
+
+const APPLY: &[&str] = &["apply", "-no-color", "-input=false", "-auto-approve"];
+/// How long a wait may take before the test gives up: a guard against hanging, not a
+/// timing assertion.
+const GUARD: Duration = Duration::from_secs(60);
 use terraform_provider_zoom::sim::{FaultKind, HoldRule, ScriptedFault};
 
 /// 3 roles; user i (1..=100) in role i % 3.
@@ -124,39 +129,22 @@ fn an_interrupted_apply_converges_when_run_again(tf: &Terraform) {
     let ws = Workspace::new(tf);
     ws.config(&config(&zoom, ""));
     ws.init();
-    let mut child = ws
-        .command(&["apply", "-no-color", "-input=false", "-auto-approve"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // Interrupt once some memberships exist but not all.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let assigned = zoom
-            .sim
+    let apply = ws.start(APPLY);
+    let assigned = || {
+        zoom.sim
             .state()
             .users
             .iter()
             .filter(|u| u.role_id != "2" && u.role_id != "0")
-            .count();
-        if assigned >= 10 {
-            break;
-        }
-        assert!(Instant::now() < deadline, "apply made no progress");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+            .count()
+    };
+    // Interrupt once some memberships exist but not all.
+    wait_until("apply made no progress", GUARD, || assigned() >= 10);
     // SIGINT, as Ctrl-C would send: Terraform stops the provider and saves state.
-    unsafe_kill(child.id(), 2);
-    let status = child.wait().unwrap();
-    assert!(!status.success(), "the apply was interrupted");
-    let assigned_then = zoom
-        .sim
-        .state()
-        .users
-        .iter()
-        .filter(|u| u.role_id != "2" && u.role_id != "0")
-        .count();
+    unsafe_kill(apply.id(), 2);
+    let run = apply.finish(GUARD);
+    assert!(!run.success(), "the apply was interrupted: {run}");
+    let assigned_then = assigned();
     assert!(
         assigned_then < 100,
         "interrupted before the end ({assigned_then})"
@@ -195,37 +183,18 @@ fn an_interrupt_cancels_a_request_zoom_has_not_answered(tf: &Terraform) {
     });
     zoom.reset_stats();
     ws.config(&format!("{head}{}{}", role("Kept"), role("Held")));
-    let mut child = ws
-        .command(&["apply", "-no-color", "-input=false", "-auto-approve"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = drain(child.stdout.take().unwrap());
-    let err = drain(child.stderr.take().unwrap());
-    // Bounded waits below are guards against hanging, not timing assertions.
-    let until = |what: &str, secs: u64, cond: &dyn Fn() -> bool| {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        while !cond() {
-            assert!(Instant::now() < deadline, "{what}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    };
-    until("the create never reached zoom-sim", 120, &|| {
+    let apply = ws.start(APPLY);
+    wait_until("the create never reached zoom-sim", GUARD, || {
         zoom.sim.holds().waiting == 1
     });
-    let providers = children_named(child.id(), "terraform-provi");
+    let providers = children_named(apply.id(), "terraform-provi");
     assert_eq!(providers.len(), 1, "one provider process: {providers:?}");
 
-    unsafe_kill(child.id(), 2);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
+    unsafe_kill(apply.id(), 2);
+    let run = match apply.wait_at_most(GUARD) {
+        Ok(run) => run,
+        Err(still_running) => {
+            still_running.kill();
             for pid in &providers {
                 let _ = std::process::Command::new("kill")
                     .args(["-9", &pid.to_string()])
@@ -236,19 +205,18 @@ fn an_interrupt_cancels_a_request_zoom_has_not_answered(tf: &Terraform) {
                  cancel the held create"
             );
         }
-        std::thread::sleep(Duration::from_millis(50));
     };
-    let (stdout, stderr) = (out.join().unwrap(), err.join().unwrap());
-    let shown = format!("--- stdout\n{stdout}\n--- stderr\n{stderr}");
-    assert!(!status.success(), "the apply was interrupted: {shown}");
-    assert!(stdout.contains("Interrupt received"), "{shown}");
-    assert!(stderr.contains("Error: Operation cancelled"), "{shown}");
+    assert!(!run.success(), "the apply was interrupted: {run}");
+    assert!(run.stdout().contains("Interrupt received"), "{run}");
+    assert!(run.stderr().contains("Error: Operation cancelled"), "{run}");
 
     // The provider dropped the request: zoom-sim saw its client leave, and never created
     // the role.
-    until("zoom-sim never saw the held create abandoned", 30, &|| {
-        zoom.sim.holds().abandoned == 1
-    });
+    wait_until(
+        "zoom-sim never saw the held create abandoned",
+        GUARD,
+        || zoom.sim.holds().abandoned == 1,
+    );
     let holds = zoom.sim.holds();
     assert_eq!(
         (holds.held, holds.waiting, holds.released),
@@ -257,7 +225,7 @@ fn an_interrupt_cancels_a_request_zoom_has_not_answered(tf: &Terraform) {
     );
     assert_eq!(zoom.count("POST /roles"), 0, "the create was never handled");
     assert_eq!(zoom.role_id_by_name("Held"), None);
-    until("the provider process outlived terraform", 30, &|| {
+    wait_until("the provider process outlived terraform", GUARD, || {
         providers.iter().all(|pid| !alive(*pid))
     });
 
@@ -278,16 +246,6 @@ fn an_interrupt_cancels_a_request_zoom_has_not_answered(tf: &Terraform) {
     ws.apply().ok();
     assert!(zoom.role_id_by_name("Held").is_some());
     ws.assert_plan_empty();
-}
-
-/// Reads a child's stream to the end on its own thread (so the child never blocks on a
-/// full pipe).
-fn drain(mut r: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = r.read_to_string(&mut s);
-        s
-    })
 }
 
 /// Processes whose parent is `parent` and whose name starts with `prefix` (Linux /proc;

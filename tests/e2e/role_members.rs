@@ -5,10 +5,13 @@
 //! of each (Terraform 1.15 and 1.0.3); and a plan that also manages the role with
 //! zoom_role_membership is refused.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::support::sim::{user_id, zoom, Zoom};
-use crate::support::terraform::{required_providers, Terraform, Workspace};
+use crate::support::terraform::{required_providers, wait_until, Terraform, Workspace};
+
+/// A guard against hanging, not a timing assertion.
+const GUARD: Duration = Duration::from_secs(60);
 use terraform_provider_zoom::sim::HoldRule;
 
 fn config(zoom: &Zoom, role: &str, members: &str) -> String {
@@ -102,34 +105,17 @@ fn a_member_already_gone_when_unassigned_counts_as_removed(tf: &Terraform) {
     });
     zoom.reset_stats();
     ws.config(&config(&zoom, &role, "\"u00001\""));
-    let apply = ws
-        .command(&["apply", "-no-color", "-input=false", "-auto-approve"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A guard against hanging, not a timing assertion.
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while zoom.sim.holds().waiting == 0 {
-        assert!(Instant::now() < deadline, "the unassign never arrived");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let apply = ws.start(&["apply", "-no-color", "-input=false", "-auto-approve"]);
+    wait_until("the unassign never arrived", GUARD, || {
+        zoom.sim.holds().waiting == 1
+    });
     zoom.assign("1", &[user_id(2)]);
     zoom.sim.release_holds();
-    let out = apply.wait_with_output().unwrap();
-    let shown = format!(
-        "--- stdout\n{}\n--- stderr\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{shown}");
+    let run = apply.finish(GUARD);
+    assert!(run.success(), "{run}");
     let stats = zoom.sim.stats();
-    assert_eq!(stats.count(UNASSIGN), 1, "{shown}");
-    assert_eq!(
-        stats.count_status(UNASSIGN, 400),
-        1,
-        "Zoom refused: {shown}"
-    );
+    assert_eq!(stats.count(UNASSIGN), 1, "{run}");
+    assert_eq!(stats.count_status(UNASSIGN, 400), 1, "Zoom refused: {run}");
     assert!(
         stats.count("GET /users/{userId}") >= 1,
         "the user was looked up"
