@@ -134,17 +134,31 @@ impl Account {
     /// Takes a user out of `role_id` (they fall back to Member). A user who no longer
     /// holds the role is already unassigned, which is success: Zoom says so with "not
     /// found", or with a refusal (code 300) after which the user is found in another role
-    /// or not at all.
+    /// or not at all. The same holds when an earlier attempt's answer was lost (the client
+    /// marks the refusal [`Error::after_lost_answer`]): that attempt may have removed them.
     pub async fn unassign(&self, role_id: &str, user_id: &str) -> Result<(), Error> {
         match self.client.unassign_member(role_id, user_id).await {
             Ok(()) => {}
-            Err(e) if e.is_not_found() => {}
+            Err(e) if e.is_not_found() => {
+                tracing::debug!(
+                    role_id,
+                    user_id,
+                    lost_answer = e.after_lost_answer(),
+                    "member already gone"
+                );
+            }
             Err(e) if matches!(e.kind(), ErrorKind::Validation) => {
                 match self.client.get_user(user_id).await {
                     Ok(u) if u.role_id.as_deref() != Some(role_id) => {}
                     Err(e2) if e2.is_not_found() => {}
                     _ => return Err(e),
                 }
+                tracing::debug!(
+                    role_id,
+                    user_id,
+                    lost_answer = e.after_lost_answer(),
+                    "member already gone"
+                );
             }
             Err(e) => return Err(e),
         }

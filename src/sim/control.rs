@@ -1,6 +1,6 @@
 //! The control API under `/_sim/` for tests and demos: stats, request log, state dump,
-//! runtime switches, scripted faults, extra users, token expiry. No auth (the server only
-//! listens on loopback) and no faults, latency or accounting apply here.
+//! runtime switches, scripted faults, held requests, extra users, token expiry. No auth
+//! (the server only listens on loopback) and no faults, latency or accounting apply here.
 
 use std::time::Instant;
 
@@ -14,6 +14,7 @@ use serde_json::{json, Map, Value};
 
 use super::api::ZQuery;
 use super::config::{Plan, Switches};
+use super::hold::HoldRule;
 use super::model::UserSeed;
 use super::state::{App, ScriptedFault};
 
@@ -37,6 +38,11 @@ pub(crate) fn router() -> Router<App> {
             "/_sim/faults",
             get(faults).post(add_faults).delete(clear_faults),
         )
+        .route(
+            "/_sim/holds",
+            get(holds).post(add_holds).delete(clear_holds),
+        )
+        .route("/_sim/holds/release", post(release_holds))
         .route("/_sim/users", post(add_users))
         .route("/_sim/tokens", post(mint_token))
         .route("/_sim/tokens/expire", post(expire_tokens))
@@ -151,6 +157,39 @@ async fn add_faults(State(app): State<App>, body: axum::body::Bytes) -> Response
 async fn clear_faults(State(app): State<App>) -> StatusCode {
     app.lock().scripted.clear();
     StatusCode::NO_CONTENT
+}
+
+async fn holds(State(app): State<App>) -> Response {
+    Json(app.lock().holds.status()).into_response()
+}
+
+/// Body: one hold rule or a list of them; they apply after existing ones.
+async fn add_holds(State(app): State<App>, body: axum::body::Bytes) -> Response {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(HoldRule),
+        Many(Vec<HoldRule>),
+    }
+    let rules = match serde_json::from_slice::<OneOrMany>(&body) {
+        Ok(OneOrMany::One(r)) => vec![r],
+        Ok(OneOrMany::Many(rs)) => rs,
+        Err(e) => return control_error(format!("invalid hold rule: {e}")),
+    };
+    let mut sim = app.lock();
+    sim.holds.add(rules);
+    (StatusCode::CREATED, Json(sim.holds.status())).into_response()
+}
+
+async fn clear_holds(State(app): State<App>) -> StatusCode {
+    app.lock().holds.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn release_holds(State(app): State<App>) -> Response {
+    let mut sim = app.lock();
+    sim.holds.release();
+    Json(sim.holds.status()).into_response()
 }
 
 async fn add_users(State(app): State<App>, body: axum::body::Bytes) -> Response {

@@ -4,8 +4,9 @@
 //! `x-zm-trackingid` header, and stats/log accounting.
 //!
 //! Order for `/v2` routes: latency, token (124), scopes (4700/4711), scripted fault,
-//! daily limit, per-second limit, random 429, random 5xx, unpaid account, handler, then a
-//! scripted or random connection drop (after the handler, so the change has been made).
+//! daily limit, per-second limit, random 429, random 5xx, unpaid account, a hold (the
+//! request waits until released, see `hold`), handler, then a scripted or random
+//! connection drop (after the handler, so the change has been made).
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -18,6 +19,7 @@ use serde_json::json;
 
 use super::config::RetryAfterForm;
 use super::error::ApiError;
+use super::hold;
 use super::net::ConnHandle;
 use super::state::{App, Category, FaultKind, Sim};
 use super::stats::LogEntry;
@@ -137,7 +139,10 @@ pub(crate) async fn gate(State(app): State<App>, req: Request, next: Next) -> Re
     };
     let verdict = decide(&mut app.lock(), &method, template, &route, bearer, now);
     let (response, dropped) = match verdict {
-        Verdict::Proceed { drop_after } => (next.run(req).await, drop_after),
+        Verdict::Proceed { drop_after } => {
+            hold::wait_if_held(&app, &route, query.as_deref()).await;
+            (next.run(req).await, drop_after)
+        }
         Verdict::Answer(response) => (response, false),
     };
 

@@ -20,8 +20,8 @@
 //!
 //! Module map: [`model`] holds the account and its rules, `state` the one mutable struct
 //! behind a mutex, `gate` auth/scopes/rate limits/faults, `api` the `/v2` handlers,
-//! `oauth` the token endpoint, `control` the `/_sim` routes, `net` droppable
-//! connections, [`stats`] accounting, [`config`] settings, [`cli`] the binary's flags.
+//! `oauth` the token endpoint, `control` the `/_sim` routes, `hold` requests held
+//! until a test releases them, `net` droppable connections, [`stats`] accounting, [`config`] settings, [`cli`] the binary's flags.
 
 mod api;
 pub mod cli;
@@ -29,6 +29,7 @@ pub mod config;
 mod control;
 pub mod error;
 mod gate;
+mod hold;
 pub mod model;
 mod net;
 mod oauth;
@@ -48,6 +49,7 @@ pub use config::{
     NotFoundForm, Plan, RateLimits, RefusalBody, RetryAfterForm, ScopeStyle, SimConfig, Switches,
 };
 pub use error::ApiError;
+pub use hold::{HoldRule, HoldStatus};
 pub use model::{DeleteRolePolicy, DirectoryDump, UserSeed, ADMIN_ROLE, MEMBER_ROLE, OWNER_ROLE};
 pub use state::{FaultKind, ScriptedFault};
 pub use stats::{LogEntry, Stats};
@@ -276,8 +278,30 @@ impl SimHandle {
         self.app.lock().expire_tokens();
     }
 
+    /// Hold the next requests matching `rule` before their handler, until
+    /// [`Self::release_holds`] (see [`HoldRule`]).
+    pub fn hold(&self, rule: HoldRule) {
+        self.app.lock().holds.add([rule]);
+    }
+
+    /// What the holds have done: requests held, waiting, released, abandoned.
+    pub fn holds(&self) -> HoldStatus {
+        self.app.lock().holds.status()
+    }
+
+    /// Let every held request go on to its handler (rules with uses left stay).
+    pub fn release_holds(&self) {
+        self.app.lock().holds.release();
+    }
+
+    /// Drop every hold rule and release what they hold.
+    pub fn clear_holds(&self) {
+        self.app.lock().holds.clear();
+    }
+
     /// Stop the server and wait (up to 5 s) for it to finish.
     pub async fn shutdown(mut self) {
+        self.app.lock().holds.close();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -295,6 +319,8 @@ impl SimHandle {
 
 impl Drop for SimHandle {
     fn drop(&mut self) {
+        // Held requests would keep the server from finishing.
+        self.app.lock().holds.close();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

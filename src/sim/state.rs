@@ -105,6 +105,7 @@ pub(crate) struct Sim {
     pub stats: Stats,
     pub log: RequestLog,
     pub scripted: Vec<ScriptedFault>,
+    pub holds: super::hold::Holds,
     pub started: Instant,
     /// `http://127.0.0.1:PORT`, known once bound (reported as the token's `api_url`).
     pub base_url: String,
@@ -140,6 +141,7 @@ impl Sim {
             stats: Stats::default(),
             log: RequestLog::new(config.log_capacity),
             scripted: Vec::new(),
+            holds: Default::default(),
             started: Instant::now(),
             base_url: String::new(),
             static_tokens: config.static_tokens.into_iter().collect(),

@@ -17,11 +17,14 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::sync::oneshot;
+// Tokio's clock, as in the rest of the client: the same as the system's monotonic clock,
+// except in tests that pause it, where the quiet spells and lingering are exact.
+use tokio::time::Instant;
 
-use super::{Error, ErrorKind, MemberRef, ZoomClient, MAX_MEMBERS_PER_ASSIGN};
+use super::{AssignResult, Error, ErrorKind, MemberRef, ZoomClient, MAX_MEMBERS_PER_ASSIGN};
 
 /// Silence after which waiting queues leave when all of Terraform's parallelism is
 /// waiting on us (it has nothing more to hand over) ...
@@ -66,7 +69,7 @@ impl Queues {
     /// Terraform itself) is waiting on us. Before the first call, or while fewer wait, only
     /// a long silence says so: Terraform pauses for over 100 ms as an apply starts and
     /// after each wave of completions, before it hands over the next ones.
-    fn settled(&self) -> bool {
+    fn settled(&self, now: Instant) -> bool {
         if self.in_flight > 0 {
             return false;
         }
@@ -75,19 +78,47 @@ impl Queues {
         } else {
             QUIET_LONG
         };
-        self.last_arrival.elapsed() >= quiet
+        now.saturating_duration_since(self.last_arrival) >= quiet
+    }
+}
+
+/// The call a batch leaves in: [`ZoomClient::assign_members`]. The batching tests put a
+/// stand-in without a network here, so they can run in paused time, where arrivals, quiet
+/// spells and call latencies happen exactly when they say and the counts they assert do
+/// not depend on how busy the machine is.
+#[async_trait::async_trait]
+pub(crate) trait AssignCall: Send + Sync {
+    async fn assign_members(
+        &self,
+        role_id: &str,
+        members: &[MemberRef],
+    ) -> Result<AssignResult, Error>;
+}
+
+#[async_trait::async_trait]
+impl AssignCall for ZoomClient {
+    async fn assign_members(
+        &self,
+        role_id: &str,
+        members: &[MemberRef],
+    ) -> Result<AssignResult, Error> {
+        ZoomClient::assign_members(self, role_id, members).await
     }
 }
 
 /// Per-role assignment queues in front of one client.
 #[derive(Clone)]
 pub struct AssignBatcher {
-    client: ZoomClient,
+    client: Arc<dyn AssignCall>,
     queues: Arc<Mutex<Queues>>,
 }
 
 impl AssignBatcher {
     pub fn new(client: ZoomClient) -> AssignBatcher {
+        AssignBatcher::with_call(Arc::new(client))
+    }
+
+    pub(crate) fn with_call(client: Arc<dyn AssignCall>) -> AssignBatcher {
         AssignBatcher {
             client,
             queues: Arc::new(Mutex::new(Queues {
@@ -139,8 +170,9 @@ impl AssignBatcher {
                 {
                     let mut guard = self.queues.lock().unwrap_or_else(|e| e.into_inner());
                     let queues = &mut *guard;
-                    if queues.settled() {
-                        queues.released_before = Some(Instant::now());
+                    let now = Instant::now();
+                    if queues.settled(now) {
+                        queues.released_before = Some(now);
                     }
                     let Some(q) = queues.by_role.get_mut(role_id) else {
                         return;
@@ -151,7 +183,7 @@ impl AssignBatcher {
                     };
                     if q.pending.len() >= MAX_MEMBERS_PER_ASSIGN
                         || queues.released_before.is_some_and(|t| oldest < t)
-                        || oldest.elapsed() >= MAX_LINGER
+                        || now.saturating_duration_since(oldest) >= MAX_LINGER
                     {
                         let n = q.pending.len().min(MAX_MEMBERS_PER_ASSIGN);
                         let batch: Vec<Waiter> = q.pending.drain(..n).collect();
@@ -214,5 +246,125 @@ fn may_concern_one_member(e: &Error) -> bool {
         ErrorKind::NotFound => e.zoom_code() != Some(1034),
         ErrorKind::Validation => true,
         _ => false,
+    }
+}
+
+/// The batching policy in paused time: a stand-in for the call (each takes 20 to 50 ms, a
+/// fixed sequence, and records its members) instead of a network, so every arrival, quiet
+/// spell and return happens at an exact instant and the counts are the same on a busy
+/// machine as on an idle one. `tests/client/batch.rs` runs the batcher against zoom-sim.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::future::join_all;
+    use tokio::sync::Semaphore;
+
+    #[derive(Default)]
+    struct Calls(Mutex<Vec<(String, Vec<MemberRef>)>>);
+
+    impl Calls {
+        fn sizes(&self) -> Vec<usize> {
+            self.0
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|(_, m)| m.len())
+                .collect()
+        }
+
+        fn members_of(&self, role: &str) -> Vec<MemberRef> {
+            let calls = self.0.lock().unwrap();
+            let mut all: Vec<MemberRef> = calls
+                .iter()
+                .filter(|(r, _)| r == role)
+                .flat_map(|(_, m)| m.iter().cloned())
+                .collect();
+            all.sort_by_key(|m| format!("{m:?}"));
+            all
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl AssignCall for Calls {
+        async fn assign_members(
+            &self,
+            role_id: &str,
+            members: &[MemberRef],
+        ) -> Result<AssignResult, Error> {
+            let n = {
+                let mut calls = self.0.lock().unwrap();
+                calls.push((role_id.to_string(), members.to_vec()));
+                calls.len() as u64
+            };
+            tokio::time::sleep(Duration::from_millis(20 + (n * 13) % 31)).await;
+            Ok(AssignResult::default())
+        }
+    }
+
+    fn user(i: u64) -> MemberRef {
+        MemberRef::Id(format!("u{i:05}"))
+    }
+
+    fn users(range: std::ops::RangeInclusive<u64>, step: usize) -> Vec<MemberRef> {
+        range.step_by(step).map(user).collect()
+    }
+
+    /// Terraform hands over at most `-parallelism` applies at a time and a new one only
+    /// when one returns. With 240 members over two roles and a parallelism of 100, the
+    /// calls are all full (2 x 120/30 = 8): what is left after the full calls leave waits
+    /// while they are on the wire, because each returning call lets Terraform hand over
+    /// more.
+    #[tokio::test(start_paused = true)]
+    async fn waves_of_bounded_parallelism_fill_their_calls() {
+        let calls = Arc::new(Calls::default());
+        let batcher = AssignBatcher::with_call(calls.clone());
+        let parallelism = Arc::new(Semaphore::new(100));
+        let tasks = (1..=240u64).map(|i| {
+            let (b, slots) = (batcher.clone(), parallelism.clone());
+            let role = if i % 2 == 0 { "1" } else { "Helpdesk" };
+            async move {
+                let _slot = slots.acquire().await.unwrap();
+                // Terraform's own work before each apply: longer than a short quiet spell.
+                tokio::time::sleep(Duration::from_millis(60 + i % 5)).await;
+                b.assign(role, user(i)).await
+            }
+        });
+        let results = join_all(tasks).await;
+        assert!(results.iter().all(Result::is_ok), "{results:?}");
+        assert_eq!(calls.members_of("1"), users(2..=240, 2));
+        assert_eq!(calls.members_of("Helpdesk"), users(1..=239, 2));
+        assert_eq!(calls.sizes(), vec![30; 8], "every call full");
+    }
+
+    /// A queue that never falls quiet (an arrival every 90 ms, shorter than the long
+    /// quiet spell) leaves once its oldest request has waited 2 s; the rest leave when
+    /// the arrivals stop.
+    #[tokio::test(start_paused = true)]
+    async fn a_queue_that_never_falls_quiet_leaves_after_lingering() {
+        let calls = Arc::new(Calls::default());
+        let batcher = AssignBatcher::with_call(calls.clone());
+        let mut waiting = Vec::new();
+        for i in 1..=25u64 {
+            let b = batcher.clone();
+            waiting.push(tokio::spawn(async move { b.assign("1", user(i)).await }));
+            tokio::time::sleep(Duration::from_millis(90)).await;
+        }
+        for w in waiting {
+            w.await.unwrap().unwrap();
+        }
+        assert_eq!(calls.members_of("1"), users(1..=25, 1));
+        // The 23 arrivals at 0, 90, ..., 1980 ms leave at 2000 ms, when the first has
+        // waited 2 s; the two after (2070, 2160 ms) once arrivals stop for 200 ms.
+        assert_eq!(calls.sizes(), vec![23, 2]);
+    }
+
+    /// A lone assignment leaves on its own, in one call.
+    #[tokio::test(start_paused = true)]
+    async fn a_lone_assignment_leaves_alone() {
+        let calls = Arc::new(Calls::default());
+        let batcher = AssignBatcher::with_call(calls.clone());
+        batcher.assign("1", user(7)).await.unwrap();
+        assert_eq!(calls.members_of("1"), vec![user(7)]);
+        assert_eq!(calls.sizes(), vec![1]);
     }
 }

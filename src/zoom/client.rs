@@ -520,12 +520,13 @@ impl ZoomClient {
     }
 
     /// `DELETE /roles/{roleId}/members/{memberId}`: the user falls back to the Member role.
-    /// A member that is not there is an error unless an earlier attempt of this call may
-    /// have removed it.
+    /// Zoom refuses a user who does not hold the role ("not found", or code 300 "not a
+    /// member"). When an earlier attempt of this call may have removed the member (its
+    /// answer was lost), such a refusal comes back marked [`Error::after_lost_answer`]:
+    /// whether a user who no longer holds the role counts as unassigned is the caller's
+    /// rule, not the client's.
     pub async fn unassign_member(&self, role_id: &str, member_id: &str) -> Result<(), Error> {
         let what = format!("unassign member {member_id} from role {role_id}");
-        // Repeating is safe: a retry answering "not found" after a lost answer means the
-        // first attempt removed the member, which counts as success.
         let r = Req::delete(
             Operation::UnassignMember,
             &what,
@@ -534,15 +535,7 @@ impl ZoomClient {
         let mut st = self.retry_state();
         match self.execute(&r, &mut st).await {
             Ok(_) => Ok(()),
-            Err(e) if e.is_not_found() && st.ambiguous => Ok(()),
-            // Zoom may also answer "not a member" (code 300) to the retry: check who holds
-            // the user now rather than trusting the wording.
-            Err(e) if e.kind() == &ErrorKind::Validation && st.ambiguous => {
-                match self.get_user(member_id).await {
-                    Ok(u) if u.role_id.as_deref() != Some(role_id) => Ok(()),
-                    _ => Err(e),
-                }
-            }
+            Err(e) if st.ambiguous => Err(e.with_lost_answer()),
             Err(e) => Err(e),
         }
     }

@@ -98,6 +98,9 @@ struct Inner {
     /// whether it timed out.
     unreachable: Option<(String, bool)>,
     advice: Option<String>,
+    /// An earlier attempt of this call was sent and its outcome is unknown (lost answer,
+    /// 5xx, timeout): this answer may be about that attempt's effect.
+    after_lost_answer: bool,
 }
 
 /// Which of Zoom's servers a failure concerns.
@@ -121,6 +124,7 @@ impl fmt::Debug for Error {
             .field("message", &i.message)
             .field("tracking_id", &i.tracking_id)
             .field("attempts", &i.attempts)
+            .field("after_lost_answer", &i.after_lost_answer)
             .finish()
     }
 }
@@ -205,6 +209,14 @@ impl Error {
     pub fn timed_out(&self) -> bool {
         self.inner.unreachable.as_ref().is_some_and(|(_, t)| *t)
     }
+    /// True when an earlier attempt of this call was sent and its outcome is unknown (its
+    /// answer was lost, or it failed with a 5xx or a timeout), so this answer may describe
+    /// that attempt's effect: a "not found" or "not a member" from unassigning, say, may
+    /// mean the earlier attempt removed the member. Set by the calls whose callers decide
+    /// what that means ([`super::ZoomClient::unassign_member`]).
+    pub fn after_lost_answer(&self) -> bool {
+        self.inner.after_lost_answer
+    }
     /// `Display` without the advice: what failed, how, Zoom's code and message, the HTTP
     /// status, the tracking id and the attempts.
     pub fn what_happened(&self) -> String {
@@ -232,6 +244,7 @@ impl Error {
                 static_token: false,
                 unreachable: None,
                 advice: None,
+                after_lost_answer: false,
             }),
         };
         e.inner.advice = default_advice(&e.inner);
@@ -317,6 +330,11 @@ impl Error {
 
     pub(crate) fn with_operation(mut self, operation: impl Into<String>) -> Self {
         self.inner.operation = operation.into();
+        self
+    }
+
+    pub(crate) fn with_lost_answer(mut self) -> Self {
+        self.inner.after_lost_answer = true;
         self
     }
 }
@@ -607,6 +625,7 @@ pub(crate) fn check_success(
         static_token: auth == AuthMode::StaticToken,
         unreachable: None,
         advice: None,
+        after_lost_answer: false,
     };
     inner.advice = default_advice(&inner);
     Err(Error {
@@ -822,6 +841,7 @@ pub(crate) fn from_answer(
         static_token: auth == AuthMode::StaticToken,
         unreachable: None,
         advice: None,
+        after_lost_answer: false,
     };
     inner.advice = default_advice(&inner);
     Error {

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use crate::support::{client, ids, start};
-use terraform_provider_zoom::sim::{SimConfig, MEMBER_ROLE};
+use terraform_provider_zoom::sim::{HoldRule, SimConfig, MEMBER_ROLE};
 use terraform_provider_zoom::zoom::{CreateRole, MemberRef, Operation, UpdateRole};
 
 fn new_role(name: &str) -> CreateRole {
@@ -154,54 +154,35 @@ async fn member_listing_follows_tokens_past_1000_and_drops_a_duplicate_across_pa
     assert_eq!(sim.stats().count("GET /roles/{roleId}/members"), 4);
 
     // Now make the listing shift under the client: u00001 joins the role (ordered first)
-    // between page 1 and page 2, so page 2 repeats the last member of page 1. The lag
-    // (2 s) outlasts page 1's latency (0.8 s) with room to spare, so page 1 sees the role
-    // before u00001 joined; the wait before puts the lagged view after the 1,000 joined.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
-    c.assign_members(&role.id, &ids(1..=1)).await.unwrap();
-    sim.update_switches(|s| {
-        s.member_list_lag_ms = 2000; // page 1 sees the role before u00001 joined
-        s.latency_min_ms = 800;
-        s.latency_max_ms = 800;
-    })
-    .unwrap();
+    // between page 1 and page 2, so page 2 repeats the last member of page 1. zoom-sim
+    // holds page 2 (the first request with a page token) until the change is made.
+    sim.hold(HoldRule {
+        route: "GET /roles/{roleId}/members".into(),
+        query_contains: Some("next_page_token=".into()),
+        count: 1,
+    });
     sim.reset_stats();
     let lister = {
         let c = c.clone();
         let id = role.id.clone();
         tokio::spawn(async move { c.list_members(&id).await })
     };
-    // Once page 1 has been answered, page 2 (already sitting in its 800 ms latency) will
-    // see the current membership.
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while sim
-        .log()
-        .iter()
-        .all(|e| e.route != "GET /roles/{roleId}/members")
-    {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while sim.holds().waiting == 0 {
         assert!(
             std::time::Instant::now() < deadline,
-            "page 1 never answered"
+            "page 2 never arrived: {:?}",
+            sim.holds()
         );
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
-    sim.update_switches(|s| {
-        s.member_list_lag_ms = 0;
-        s.latency_min_ms = 0;
-        s.latency_max_ms = 0;
-    })
-    .unwrap();
-    // As in client/users.rs: if page 2 had been answered before the change, nothing would
-    // shift and the duplicate this test exists for would never be seen. Fail, not pass.
-    let answered = sim
-        .log()
-        .iter()
-        .filter(|e| e.route == "GET /roles/{roleId}/members")
-        .count();
     assert_eq!(
-        answered, 1,
-        "page 2 must be answered after the change, or nothing shifts"
+        sim.stats().count("GET /roles/{roleId}/members"),
+        1,
+        "page 1 answered, page 2 held"
     );
+    c.assign_members(&role.id, &ids(1..=1)).await.unwrap();
+    sim.release_holds();
     let listed = lister.await.unwrap().unwrap();
     let unique: HashSet<&str> = listed.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(unique.len(), listed.len(), "no duplicates");

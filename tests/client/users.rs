@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use crate::support::{client, ids, start};
-use terraform_provider_zoom::sim::{FaultKind, ScriptedFault, SimConfig, UserSeed};
+use terraform_provider_zoom::sim::{FaultKind, HoldRule, ScriptedFault, SimConfig, UserSeed};
 use terraform_provider_zoom::zoom::{Category, CreateRole, Operation};
 
 const ROUTE: &str = "GET /users";
@@ -116,31 +116,29 @@ async fn a_user_shifting_the_listing_between_pages_is_listed_once() {
     let c = client(&sim);
     assert_eq!(c.list_users().await.unwrap().len(), 1000);
     sim.set_user_status("u00010", "inactive").unwrap();
-    sim.update_switches(|s| {
-        s.latency_min_ms = 300;
-        s.latency_max_ms = 300;
-    })
-    .unwrap();
+    // zoom-sim holds page 2 (the first request with a page token) until u00010 is back.
+    sim.hold(HoldRule {
+        route: ROUTE.into(),
+        query_contains: Some("next_page_token=".into()),
+        count: 1,
+    });
     sim.reset_stats();
     let lister = {
         let c = c.clone();
         tokio::spawn(async move { c.list_users().await })
     };
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while sim.log().iter().all(|e| e.route != ROUTE) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while sim.holds().waiting == 0 {
         assert!(
             std::time::Instant::now() < deadline,
-            "page 1 never answered"
+            "page 2 never arrived: {:?}",
+            sim.holds()
         );
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
-    // Page 2 is sitting in its 300 ms latency: it will see u00010 back.
+    assert_eq!(sim.log().len(), 1, "page 1 answered, page 2 held");
     sim.set_user_status("u00010", "active").unwrap();
-    assert_eq!(
-        sim.log().len(),
-        1,
-        "page 2 must be answered after the change, or nothing shifts"
-    );
+    sim.release_holds();
     let users = lister.await.unwrap().unwrap();
     let unique: HashSet<&str> = users.iter().map(|u| u.id.as_str()).collect();
     assert_eq!(unique.len(), users.len(), "no duplicates");

@@ -5,6 +5,7 @@
 //! destroying it succeeds.
 
 use crate::support::sim::{zoom, Zoom};
+use crate::support::steps::{Step, Steps};
 use crate::support::terraform::{required_providers, Terraform, Workspace};
 use terraform_provider_zoom::sim::{NotFoundForm, RefusalBody};
 
@@ -42,94 +43,95 @@ fn assert_refusal(run: &crate::support::terraform::Run, what: &str) {
     assert!(!flat.contains("no id"), "{what}: {block}");
 }
 
+/// A step whose apply Zoom refuses with a `body` refusal: the refusal diagnostic, with
+/// `says` in it; then `unchanged` checks that Zoom and state are as they were.
+fn refused_step<'a>(
+    zoom: &'a Zoom,
+    config: &str,
+    body: RefusalBody,
+    says: &'static str,
+    unchanged: impl Fn(&Workspace) + 'a,
+) -> Step<'a> {
+    let what = format!("refused with {body:?} body");
+    Step::apply(config)
+        .before(move |_| refuse(zoom, true, body))
+        .expect_error("Zoom refused: permission or plan")
+        .error_check(move |run| {
+            assert_refusal(run, &what);
+            assert!(run.stderr().contains(says), "{what}: {says:?}: {run}");
+        })
+        .check(unchanged)
+}
+
 fn a_refused_create_fails_clearly_and_records_nothing(tf: &Terraform) {
     let zoom = zoom(2);
-    let ws = Workspace::new(tf);
-    ws.config(&role_config(&zoom, "reads users"));
-    ws.init();
-    for body in [RefusalBody::Empty, RefusalBody::Coded] {
-        let what = format!("create refused with {body:?} body");
-        refuse(&zoom, true, body);
-        let run = ws.apply().failed_cleanly(&what);
-        assert_refusal(&run, &what);
-        if body == RefusalBody::Coded {
+    let zoom = &zoom;
+    let config = role_config(zoom, "reads users");
+    let refused = |body, says| {
+        refused_step(zoom, &config, body, says, |ws| {
+            assert_eq!(zoom.role_id_by_name("Auditors"), None, "Zoom unchanged");
             assert!(
-                run.stderr()
-                    .contains("You do not have the permission to create a role"),
-                "{what}: Zoom's message is shown: {run}"
+                ws.resource_values("zoom_role.auditors").is_none(),
+                "nothing in state"
             );
-        } else {
-            assert!(
-                run.stderr().contains("empty body {}"),
-                "{what}: says what Zoom answered: {run}"
-            );
-        }
-        assert_eq!(
-            zoom.role_id_by_name("Auditors"),
-            None,
-            "{what}: Zoom unchanged"
-        );
-        assert!(
-            ws.resource_values("zoom_role.auditors").is_none(),
-            "{what}: nothing in state"
-        );
-    }
-    // Once the account may, the same apply goes through.
-    refuse(&zoom, false, RefusalBody::Coded);
-    ws.apply().ok();
-    assert!(zoom.role_id_by_name("Auditors").is_some());
-    ws.assert_plan_empty();
+        })
+    };
+    Steps::new(tf)
+        // Says what Zoom answered.
+        .step(refused(RefusalBody::Empty, "empty body {}"))
+        // Zoom's message is shown.
+        .step(refused(
+            RefusalBody::Coded,
+            "You do not have the permission to create a role",
+        ))
+        // Once the account may, the same apply goes through.
+        .step(
+            Step::apply(config.as_str())
+                .before(|_| refuse(zoom, false, RefusalBody::Coded))
+                .check(|_| assert!(zoom.role_id_by_name("Auditors").is_some())),
+        )
+        .run();
 }
 
 fn a_refused_update_fails_clearly_and_keeps_the_prior_state(tf: &Terraform) {
     let zoom = zoom(2);
-    let ws = Workspace::new(tf);
-    ws.config(&role_config(&zoom, "reads users"));
-    ws.init();
-    ws.apply().ok();
-    let id = zoom.role_id_by_name("Auditors").unwrap();
-    let description_in_zoom = |zoom: &Zoom| {
+    let zoom = &zoom;
+    let id = std::cell::OnceCell::new();
+    let description_in_zoom = || {
         zoom.sim
             .state()
             .roles
             .iter()
-            .find(|r| r.role.id == id)
+            .find(|r| Some(&r.role.id) == id.get())
             .map(|r| r.role.description.clone())
             .unwrap()
     };
-
-    ws.config(&role_config(&zoom, "reads and edits users"));
-    for body in [RefusalBody::Empty, RefusalBody::Coded] {
-        let what = format!("update refused with {body:?} body");
-        refuse(&zoom, true, body);
-        let run = ws.apply().failed_cleanly(&what);
-        assert_refusal(&run, &what);
-        if body == RefusalBody::Coded {
-            assert!(
-                run.stderr()
-                    .contains("The account must be a paid account to update the role"),
-                "{what}: {run}"
-            );
-        }
-        assert_eq!(description_in_zoom(&zoom), "reads users", "{what}");
-        let state = ws.resource_values("zoom_role.auditors").expect("in state");
-        assert_eq!(
-            state["description"], "reads users",
-            "{what}: prior state kept"
-        );
-        assert_eq!(state["id"], id.as_str(), "{what}");
-    }
-    // The change is still pending, not silently taken for done.
-    refuse(&zoom, false, RefusalBody::Coded);
-    let plan = ws.plan().ok();
-    assert!(
-        plan.stdout()
-            .contains("0 to add, 1 to change, 0 to destroy"),
-        "{plan}"
-    );
-    ws.apply().ok();
-    assert_eq!(description_in_zoom(&zoom), "reads and edits users");
-    ws.assert_plan_empty();
+    let update = role_config(zoom, "reads and edits users");
+    let refused = |body, says| {
+        refused_step(zoom, &update, body, says, |ws| {
+            assert_eq!(description_in_zoom(), "reads users");
+            let state = ws.resource_values("zoom_role.auditors").expect("in state");
+            assert_eq!(state["description"], "reads users", "prior state kept");
+            assert_eq!(state["id"], id.get().unwrap().as_str());
+        })
+    };
+    Steps::new(tf)
+        .step(Step::apply(role_config(zoom, "reads users")).check(|_| {
+            id.set(zoom.role_id_by_name("Auditors").unwrap()).unwrap();
+        }))
+        .step(refused(RefusalBody::Empty, "empty body {}"))
+        .step(refused(
+            RefusalBody::Coded,
+            "The account must be a paid account to update the role",
+        ))
+        // The change is still pending, not silently taken for done.
+        .step(
+            Step::apply(update.as_str())
+                .before(|_| refuse(zoom, false, RefusalBody::Coded))
+                .plan_shows("0 to add, 1 to change, 0 to destroy")
+                .check(|_| assert_eq!(description_in_zoom(), "reads and edits users")),
+        )
+        .run();
 }
 
 fn gone_config(zoom: &Zoom) -> String {

@@ -5,6 +5,7 @@
 //! a clear diagnostic at the attribute.
 
 use crate::support::sim::{user_id, zoom, Zoom};
+use crate::support::steps::{Step, Steps};
 use crate::support::terraform::{
     check_mistakes, required_providers, Cmd, Mistake, Terraform, Workspace,
 };
@@ -90,109 +91,109 @@ fn each_data_source_reads_what_zoom_holds(tf: &Terraform) {
     let auditors = zoom.create_role("Auditors", &["User:Read", "Report:Read"]);
     zoom.assign(&auditors, &[user_id(3), user_id(1)]);
     zoom.assign("1", &[user_id(2)]);
-    let ws = Workspace::new(tf);
-    ws.config(&format!("{}{READ_ALL}", header(&zoom)));
-    ws.init();
-    ws.apply().ok();
-    let out = outputs(&ws);
-    let state = zoom.sim.state();
+    let config = format!("{}{READ_ALL}", header(&zoom));
+    let zoom = &zoom;
+    Steps::new(tf)
+        .step(Step::apply(config.as_str()).check(|ws| {
+            let out = outputs(ws);
+            let state = zoom.sim.state();
 
-    // zoom_roles: every account role, in Zoom's order, with its member count.
-    let want: Vec<Value> = state
-        .roles
-        .iter()
-        .filter(|r| r.role.kind == "common")
-        .map(|r| {
-            json!({
-                "id": r.role.id,
-                "name": r.role.name,
-                "description": Some(&r.role.description).filter(|d| !d.is_empty()),
-                "type": "common",
-                "total_members": r.members.len(),
-            })
-        })
-        .collect();
-    assert_eq!(out["roles"], Value::Array(want));
-    assert_eq!(
-        out["roles"].as_array().unwrap().len(),
-        4,
-        "3 system roles + 1"
-    );
+            // zoom_roles: every account role, in Zoom's order, with its member count.
+            let want: Vec<Value> = state
+                .roles
+                .iter()
+                .filter(|r| r.role.kind == "common")
+                .map(|r| {
+                    json!({
+                        "id": r.role.id,
+                        "name": r.role.name,
+                        "description": Some(&r.role.description).filter(|d| !d.is_empty()),
+                        "type": "common",
+                        "total_members": r.members.len(),
+                    })
+                })
+                .collect();
+            assert_eq!(out["roles"], Value::Array(want));
+            assert_eq!(
+                out["roles"].as_array().unwrap().len(),
+                4,
+                "3 system roles + 1"
+            );
 
-    // zoom_role by name (any case) and by id.
-    let by_name = &out["by_name"];
-    assert_eq!(by_name["id"], auditors.as_str());
-    assert_eq!(by_name["name"], "Auditors", "Zoom's spelling");
-    assert_eq!(by_name["description"], Value::Null);
-    assert_eq!(by_name["type"], "common");
-    assert_eq!(sorted(&by_name["privileges"]), ["Report:Read", "User:Read"]);
-    assert_eq!(by_name["total_members"], 2);
-    let admin = &out["admin"];
-    let sim_admin = state.roles.iter().find(|r| r.role.id == "1").unwrap();
-    assert_eq!(admin["name"], "Admin");
-    assert_eq!(admin["description"], sim_admin.role.description.as_str());
-    assert_eq!(admin["total_members"], sim_admin.members.len());
-    assert_eq!(sorted(&admin["privileges"]), {
-        let mut p = sim_admin.role.privileges.clone();
-        p.sort();
-        p
-    });
+            // zoom_role by name (any case) and by id.
+            let by_name = &out["by_name"];
+            assert_eq!(by_name["id"], auditors.as_str());
+            assert_eq!(by_name["name"], "Auditors", "Zoom's spelling");
+            assert_eq!(by_name["description"], Value::Null);
+            assert_eq!(by_name["type"], "common");
+            assert_eq!(sorted(&by_name["privileges"]), ["Report:Read", "User:Read"]);
+            assert_eq!(by_name["total_members"], 2);
+            let admin = &out["admin"];
+            let sim_admin = state.roles.iter().find(|r| r.role.id == "1").unwrap();
+            assert_eq!(admin["name"], "Admin");
+            assert_eq!(admin["description"], sim_admin.role.description.as_str());
+            assert_eq!(admin["total_members"], sim_admin.members.len());
+            assert_eq!(sorted(&admin["privileges"]), {
+                let mut p = sim_admin.role.privileges.clone();
+                p.sort();
+                p
+            });
 
-    // zoom_role_members: sorted by email, names from Zoom.
-    assert_eq!(
-        out["members"],
-        json!([
-            {"id": "u00001", "email": "user1@example.com", "first_name": "User", "last_name": "1"},
-            {"id": "u00003", "email": "user3@example.com", "first_name": "User", "last_name": "3"},
-        ])
-    );
+            // zoom_role_members: sorted by email, names from Zoom.
+            assert_eq!(
+                out["members"],
+                json!([
+                    {"id": "u00001", "email": "user1@example.com", "first_name": "User", "last_name": "1"},
+                    {"id": "u00003", "email": "user3@example.com", "first_name": "User", "last_name": "3"},
+                ])
+            );
 
-    // zoom_user by email (any case) and by id, with the role each holds.
-    assert_eq!(
-        out["by_email"],
-        json!({
-            "id": "u00002",
-            "email": "user2@example.com",
-            "first_name": "User",
-            "last_name": "2",
-            "role_id": "1",
-            "role_name": "Admin",
-        })
-    );
-    assert_eq!(out["by_id"]["email"], "user3@example.com");
-    assert_eq!(out["by_id"]["role_id"], auditors.as_str());
-    assert_eq!(out["by_id"]["role_name"], "Auditors");
-
-    ws.assert_plan_empty();
-
-    // A change made in Zoom shows on the next read.
-    zoom.assign(&auditors, &[user_id(4)]);
-    let plan = ws.run(&["plan", "-no-color", "-input=false", "-detailed-exitcode"]);
-    assert_eq!(plan.code(), 2, "outputs change: {plan}");
-    ws.apply().ok();
-    let out = outputs(&ws);
-    let emails: Vec<&str> = out["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["email"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        emails,
-        [
-            "user1@example.com",
-            "user3@example.com",
-            "user4@example.com"
-        ]
-    );
-    assert_eq!(out["by_name"]["total_members"], 3);
-    ws.assert_plan_empty();
+            // zoom_user by email (any case) and by id, with the role each holds.
+            assert_eq!(
+                out["by_email"],
+                json!({
+                    "id": "u00002",
+                    "email": "user2@example.com",
+                    "first_name": "User",
+                    "last_name": "2",
+                    "role_id": "1",
+                    "role_name": "Admin",
+                })
+            );
+            assert_eq!(out["by_id"]["email"], "user3@example.com");
+            assert_eq!(out["by_id"]["role_id"], auditors.as_str());
+            assert_eq!(out["by_id"]["role_name"], "Auditors");
+        }))
+        // A change made in Zoom shows on the next read.
+        .step(
+            Step::apply(config.as_str())
+                .before(|_| zoom.assign(&auditors, &[user_id(4)]))
+                .plan_shows("Changes to Outputs")
+                .check(|ws| {
+                    let out = outputs(ws);
+                    let emails: Vec<&str> = out["members"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|m| m["email"].as_str().unwrap())
+                        .collect();
+                    assert_eq!(
+                        emails,
+                        [
+                            "user1@example.com",
+                            "user3@example.com",
+                            "user4@example.com"
+                        ]
+                    );
+                    assert_eq!(out["by_name"]["total_members"], 3);
+                }),
+        )
+        .run();
 }
 
 fn type_filter_lists_only_that_type(tf: &Terraform) {
     let zoom = zoom(1);
-    let ws = Workspace::new(tf);
-    ws.config(&format!(
+    let config = format!(
         r#"{}
 data "zoom_roles" "common" {{
   type = "common"
@@ -211,13 +212,14 @@ output "iq" {{
 }}
 "#,
         header(&zoom)
-    ));
-    ws.init();
-    ws.apply().ok();
-    let out = outputs(&ws);
-    assert_eq!(out["common"], json!(["Owner", "Admin", "Member"]));
-    assert_eq!(out["iq"], json!([]));
-    ws.assert_plan_empty();
+    );
+    Steps::new(tf)
+        .step(Step::apply(config).check(|ws| {
+            let out = outputs(ws);
+            assert_eq!(out["common"], json!(["Owner", "Admin", "Member"]));
+            assert_eq!(out["iq"], json!([]));
+        }))
+        .run();
 }
 
 /// Inputs known only after apply: validation lets the unknowns through, Terraform reads the

@@ -2,10 +2,11 @@
 //! binary against zoom-sim. One test binary, so the support modules and the provider's
 //! library are linked once; each former `tests/e2e_*.rs` is a module here.
 //!
-//! The harness is `harness.rs` (libtest's flags and output): each module ends in a
+//! The harness is `support/harness.rs` (libtest's flags and output): each module ends in a
 //! `cases![...]` list naming its tests and what each needs (`tf`, `tf_1_0`, `plain`), and a
 //! missing Terraform fails them unless the run sets `ZOOM_TEST_SKIP_TERRAFORM=1`, which
-//! reports them as ignored. Run one module with `cargo test --test e2e NAME::`.
+//! reports them as ignored. Run one module with `cargo test --test e2e NAME::`, several
+//! with `cargo test --test e2e NAME:: OTHER::`.
 //!
 //! Adding a file: `git mv tests/e2e_NAME.rs tests/e2e/NAME.rs`, add `mod NAME;` and
 //! `NAME::cases(),` below; in the file drop its `mod support;` line, write
@@ -15,8 +16,9 @@
 //! `harness::every_file_is_a_module_whose_cases_run` fails until all of that is done.
 
 #[macro_use]
-mod harness;
 mod support;
+
+mod harness;
 
 mod answer_forms;
 mod connection;
@@ -41,7 +43,7 @@ mod secrets;
 mod shared_app;
 
 fn main() -> std::process::ExitCode {
-    harness::run([
+    support::harness::run([
         harness::cases(),
         answer_forms::cases(),
         connection::cases(),

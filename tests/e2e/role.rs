@@ -2,8 +2,6 @@
 //! configuration says after create, after an update in place (and import reads the same),
 //! and after an apply repairs a change made outside Terraform.
 
-use std::rc::Rc;
-
 use crate::support::sim::Zoom;
 use crate::support::steps::{Step, Steps};
 use crate::support::terraform::{required_providers, Terraform};
@@ -39,17 +37,17 @@ fn assert_held(zoom: &Zoom, description: &str, privileges: &[&str]) {
 }
 
 fn description_and_privileges_reach_zoom_on_create_update_and_repair(tf: &Terraform) {
-    let zoom = Rc::new(crate::support::sim::zoom(2));
+    let zoom = crate::support::sim::zoom(2);
+    let zoom = &zoom;
     let both = ["User:Read", "Report:Read"];
-    let (z1, z2, z3, z4) = (zoom.clone(), zoom.clone(), zoom.clone(), zoom.clone());
     Steps::new(tf)
         .step(
-            Step::apply(config(&zoom, "Reads reports", &["Report:Read"]))
-                .check(move |_| assert_held(&z1, "Reads reports", &["Report:Read"])),
+            Step::apply(config(zoom, "Reads reports", &["Report:Read"]))
+                .check(|_| assert_held(zoom, "Reads reports", &["Report:Read"])),
         )
         .step(
-            Step::apply(config(&zoom, "Reads users and reports", &both))
-                .check(move |_| assert_held(&z2, "Reads users and reports", &both))
+            Step::apply(config(zoom, "Reads users and reports", &both))
+                .check(|_| assert_held(zoom, "Reads users and reports", &both))
                 .import_verify("zoom_role.r", |ws| {
                     ws.resource_values("zoom_role.r").unwrap()["id"]
                         .as_str()
@@ -59,16 +57,16 @@ fn description_and_privileges_reach_zoom_on_create_update_and_repair(tf: &Terraf
         )
         .step(
             // Someone edits the role in Zoom; the apply puts it back.
-            Step::apply(config(&zoom, "Reads users and reports", &both))
-                .before(move |_| {
-                    let id = z3.role_id_by_name("Auditors").unwrap();
-                    z3.update_role(
+            Step::apply(config(zoom, "Reads users and reports", &both))
+                .before(|_| {
+                    let id = zoom.role_id_by_name("Auditors").unwrap();
+                    zoom.update_role(
                         &id,
                         serde_json::json!({"description": "edited in Zoom", "privileges": ["User:Edit"]}),
                     );
-                    assert_held(&z3, "edited in Zoom", &["User:Edit"]);
+                    assert_held(zoom, "edited in Zoom", &["User:Edit"]);
                 })
-                .check(move |_| assert_held(&z4, "Reads users and reports", &both)),
+                .check(|_| assert_held(zoom, "Reads users and reports", &both)),
         )
         .run();
 }

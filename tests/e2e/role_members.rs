@@ -1,11 +1,18 @@
 //! zoom_role_members, the authoritative member set, through real Terraform: create, an
-//! outside assignment shows as drift and is removed, import, destroy; an import plans
+//! outside assignment shows as drift and is removed, import, destroy; a member Zoom
+//! refuses to unassign because they already left counts as removed; an import plans
 //! empty whether the configuration names the members by id, by email in any case or some
 //! of each (Terraform 1.15 and 1.0.3); and a plan that also manages the role with
 //! zoom_role_membership is refused.
 
+use std::time::Duration;
+
 use crate::support::sim::{user_id, zoom, Zoom};
-use crate::support::terraform::{required_providers, Terraform, Workspace};
+use crate::support::terraform::{required_providers, wait_until, Terraform, Workspace};
+
+/// A guard against hanging, not a timing assertion.
+const GUARD: Duration = Duration::from_secs(60);
+use terraform_provider_zoom::sim::HoldRule;
 
 fn config(zoom: &Zoom, role: &str, members: &str) -> String {
     format!(
@@ -75,6 +82,51 @@ fn mixing_with_single_memberships_on_one_role_is_refused(tf: &Terraform) {
         zoom.sim.state().members_of(&role).unwrap().is_empty(),
         "nothing applied"
     );
+}
+
+/// A member the apply removes leaves the role in Zoom while the unassign is on the wire
+/// (zoom-sim holds the DELETE while an admin moves them to Admin): Zoom refuses with "not
+/// a member" (code 300), which counts as done because the user no longer holds the role.
+/// The apply succeeds, the user stays where the admin put them, and the plan is empty.
+fn a_member_already_gone_when_unassigned_counts_as_removed(tf: &Terraform) {
+    const UNASSIGN: &str = "DELETE /roles/{roleId}/members/{memberId}";
+    let zoom = zoom(3);
+    let role = zoom.create_role("Support", &["User:Read"]);
+    let ws = Workspace::new(tf);
+    ws.config(&config(&zoom, &role, "\"u00001\", \"u00002\""));
+    ws.init();
+    ws.apply().ok();
+    ws.assert_plan_empty();
+
+    zoom.sim.hold(HoldRule {
+        route: UNASSIGN.into(),
+        query_contains: None,
+        count: 1,
+    });
+    zoom.reset_stats();
+    ws.config(&config(&zoom, &role, "\"u00001\""));
+    let apply = ws.start(&["apply", "-no-color", "-input=false", "-auto-approve"]);
+    wait_until("the unassign never arrived", GUARD, || {
+        zoom.sim.holds().waiting == 1
+    });
+    zoom.assign("1", &[user_id(2)]);
+    zoom.sim.release_holds();
+    let run = apply.finish(GUARD);
+    assert!(run.success(), "{run}");
+    let stats = zoom.sim.stats();
+    assert_eq!(stats.count(UNASSIGN), 1, "{run}");
+    assert_eq!(stats.count_status(UNASSIGN, 400), 1, "Zoom refused: {run}");
+    assert!(
+        stats.count("GET /users/{userId}") >= 1,
+        "the user was looked up"
+    );
+    assert_eq!(zoom.role_of("u00002"), "1", "left where the admin put them");
+    assert_eq!(zoom.sim.state().members_of(&role).unwrap(), [user_id(1)]);
+    assert_eq!(
+        ws.resource_values("zoom_role_members.support").unwrap()["members"],
+        serde_json::json!(["u00001"])
+    );
+    ws.assert_plan_empty();
 }
 
 /// The same three members of a role, as a configuration may spell them.
@@ -187,6 +239,7 @@ fn imports_plan_empty_whatever_the_spelling_terraform_1_0(tf: &Terraform) {
 }
 
 cases![
+    tf a_member_already_gone_when_unassigned_counts_as_removed,
     tf the_member_set_is_authoritative,
     tf mixing_with_single_memberships_on_one_role_is_refused,
     tf imports_plan_empty_whatever_the_spelling_terraform_1_15,

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::support::sim::{user_id, zoom};
+use crate::support::steps::{Step, Steps};
 use crate::support::terraform::{required_providers, Terraform, Workspace};
 
 const LIST_MEMBERS: &str = "GET /roles/{roleId}/members";
@@ -99,7 +100,7 @@ fn traversals_per_role(zoom: &crate::support::sim::Zoom) -> BTreeMap<String, usi
 
 fn terraform_1_0_runs_the_lifecycle(tf: &Terraform) {
     let zoom = zoom(3);
-    let ws = Workspace::new(tf);
+    let zoom = &zoom;
     let config = |role: &str| {
         format!(
             "{}\n{}\nresource \"zoom_role\" \"r\" {{\n  name = \"Auditors\"\n}}\n\nresource \"zoom_role_membership\" \"m\" {{\n  role_id = {role}\n  email   = \"user1@example.com\"\n}}\n",
@@ -107,16 +108,14 @@ fn terraform_1_0_runs_the_lifecycle(tf: &Terraform) {
             zoom.provider_block()
         )
     };
-    ws.config(&config("\"1\""));
-    ws.init();
-    ws.apply().ok();
-    assert_eq!(zoom.role_of("u00001"), "1");
-    ws.assert_plan_empty();
-    ws.config(&config("zoom_role.r.id"));
-    ws.apply().ok();
-    ws.assert_plan_empty();
-    ws.run(&["destroy", "-no-color", "-auto-approve"]).ok();
-    assert_eq!(zoom.role_of("u00001"), "2");
+    Steps::new(tf)
+        .step(Step::apply(config("\"1\"")).check(|_| assert_eq!(zoom.role_of("u00001"), "1")))
+        .step(Step::apply(config("zoom_role.r.id")).check(|_| {
+            let auditors = zoom.role_id_by_name("Auditors").unwrap();
+            assert_eq!(zoom.role_of("u00001"), auditors);
+        }))
+        .destroy(|_| assert_eq!(zoom.role_of("u00001"), "2"))
+        .run();
 }
 
 cases![

@@ -1,9 +1,10 @@
-//! Simulator: the `/_sim` control API (stats, log, state, config, faults, users, tokens).
+//! Simulator: the `/_sim` control API (stats, log, state, config, faults, holds, users,
+//! tokens).
 
 use crate::support::start;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use terraform_provider_zoom::sim::{LogEntry, SimConfig, Stats, Switches};
+use terraform_provider_zoom::sim::{HoldRule, HoldStatus, LogEntry, SimConfig, Stats, Switches};
 
 const UNASSIGN: &str = "DELETE /roles/{roleId}/members/{memberId}";
 
@@ -226,4 +227,118 @@ fn a_simulator_can_run_on_its_own_thread() {
     });
     assert_eq!(status.ok(), Some(StatusCode::OK));
     drop(handle);
+}
+
+/// Polls `cond` on the hold status until it holds (bounded: a guard against hanging, not
+/// a timing assertion).
+async fn until_holds(sim: &crate::support::Sim, what: &str, cond: impl Fn(&HoldStatus) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let a = sim.control(Method::GET, "/_sim/holds", None).await;
+        let status: HoldStatus = serde_json::from_value(a.body).expect("hold status");
+        if cond(&status) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{what}: {status:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_held_request_waits_for_its_release_before_the_handler_runs() {
+    let sim = start(SimConfig::default().with_users(2)).await;
+    let a = sim
+        .control(
+            Method::POST,
+            "/_sim/holds",
+            Some(json!({"route": "POST /roles", "count": 1})),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED);
+    assert_eq!(a.body["rules"][0]["route"], "POST /roles");
+    let create = {
+        let (http, token, url) = (
+            sim.http.clone(),
+            sim.token.clone(),
+            sim.handle.api_url() + "/roles",
+        );
+        tokio::spawn(async move {
+            http.post(url)
+                .bearer_auth(token)
+                .json(&json!({"name": "Held", "privileges": []}))
+                .send()
+                .await
+                .map(|r| r.status())
+        })
+    };
+    until_holds(&sim, "the create arrives", |s| s.waiting == 1).await;
+    // Held before the handler: nothing created, nothing answered, nothing logged yet.
+    assert!(sim
+        .handle
+        .state()
+        .roles
+        .iter()
+        .all(|r| r.role.name != "Held"));
+    assert_eq!(sim.handle.stats().count("POST /roles"), 0);
+    assert!(!create.is_finished());
+    // Other routes (and this one, once the rule is used up) are not held.
+    assert_eq!(sim.get("/roles").await.status, StatusCode::OK);
+
+    let released = sim.control(Method::POST, "/_sim/holds/release", None).await;
+    assert_eq!(released.status, StatusCode::OK);
+    assert_eq!(create.await.unwrap().unwrap(), StatusCode::CREATED);
+    let status = sim.handle.holds();
+    assert_eq!(
+        (
+            status.held,
+            status.waiting,
+            status.released,
+            status.abandoned
+        ),
+        (1, 0, 1, 0)
+    );
+    assert!(status.rules.is_empty(), "the rule was used up");
+    assert_eq!(sim.handle.stats().count_status("POST /roles", 201), 1);
+    assert_eq!(sim.create_role("Not held").await.len(), 22);
+}
+
+#[tokio::test]
+async fn a_held_request_whose_client_goes_away_is_abandoned_and_never_handled() {
+    let sim = start(SimConfig::default().with_users(2)).await;
+    sim.handle.hold(HoldRule {
+        route: "GET /roles/{roleId}/members".into(),
+        query_contains: Some("next_page_token=".into()),
+        count: 1,
+    });
+    let role = sim.create_role("Paged").await;
+    sim.assign(&role, &["u00001", "u00002"]).await;
+    // Page 1 has no token: not held.
+    let page1 = sim.get(&format!("/roles/{role}/members?page_size=1")).await;
+    assert_eq!(page1.status, StatusCode::OK);
+    let token = page1.body["next_page_token"].as_str().unwrap().to_string();
+    let page2 = {
+        let (http, bearer) = (sim.http.clone(), sim.token.clone());
+        let url = format!(
+            "{}/roles/{role}/members?page_size=1&next_page_token={token}",
+            sim.handle.api_url()
+        );
+        tokio::spawn(async move { http.get(url).bearer_auth(bearer).send().await })
+    };
+    until_holds(&sim, "page 2 arrives", |s| s.waiting == 1).await;
+    // The client gives up: its connection closes while the request is held.
+    page2.abort();
+    until_holds(&sim, "the sim sees the client leave", |s| s.abandoned == 1).await;
+    sim.handle.release_holds();
+    let status = sim.handle.holds();
+    assert_eq!(
+        (
+            status.held,
+            status.waiting,
+            status.released,
+            status.abandoned
+        ),
+        (1, 0, 0, 1)
+    );
+    // Never handled: only page 1 is in the log.
+    assert_eq!(sim.handle.stats().count("GET /roles/{roleId}/members"), 1);
 }

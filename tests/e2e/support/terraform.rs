@@ -9,7 +9,7 @@
 //! it is 1.0.3.
 //!
 //! Without the Terraform a test needs, the test fails. A run that means to go without
-//! Terraform says so with `ZOOM_TEST_SKIP_TERRAFORM=1`: the end-to-end harness then reports
+//! Terraform says so with `ZOOM_TEST_SKIP_TERRAFORM=1`: the harness (`harness.rs`) then reports
 //! those tests as ignored and prints how many (refused when `CI` is set to anything truthy:
 //! CI runs them all).
 
@@ -171,7 +171,7 @@ pub fn find_terraform_1_0() -> Result<Terraform, String> {
     FOUND.get_or_init(|| TERRAFORM_1_0.find()).clone()
 }
 
-/// For a test outside the end-to-end harness (`tests/release.rs`): the Terraform, or
+/// For a program outside the harness (the `terraform_scale` bench): the Terraform, or
 /// `None` when the run skips Terraform tests on purpose (said on stderr). Panics when it
 /// is missing otherwise.
 pub fn terraform() -> Option<Terraform> {
@@ -371,6 +371,31 @@ impl Workspace {
         cmd
     }
 
+    /// Starts terraform with `args` in this directory, without waiting for it.
+    pub fn start(&self, args: &[&str]) -> Running {
+        let mut child = self
+            .command(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start terraform");
+        let drain = |mut r: Box<dyn std::io::Read + Send>| {
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                let _ = r.read_to_end(&mut buf);
+                buf
+            })
+        };
+        let out = drain(Box::new(child.stdout.take().expect("stdout")));
+        let err = drain(Box::new(child.stderr.take().expect("stderr")));
+        Running {
+            args: args.iter().map(|s| s.to_string()).collect(),
+            child,
+            out,
+            err,
+        }
+    }
+
     pub fn init(&self) -> Run {
         self.run(&["init", "-no-color", "-input=false"]).ok()
     }
@@ -405,6 +430,73 @@ impl Workspace {
             .into_iter()
             .find(|r| r["address"] == address)
             .map(|r| r["values"].clone())
+    }
+}
+
+/// A terraform command running in the background ([`Workspace::start`]), its output read
+/// on threads so it never blocks on a full pipe.
+pub struct Running {
+    args: Vec<String>,
+    child: std::process::Child,
+    out: std::thread::JoinHandle<Vec<u8>>,
+    err: std::thread::JoinHandle<Vec<u8>>,
+}
+
+impl Running {
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for the command to exit, for at most `guard` (a bound against hanging, not a
+    /// timing assertion): `Err` with the command still running when it has not.
+    pub fn wait_at_most(mut self, guard: std::time::Duration) -> Result<Run, Running> {
+        let deadline = std::time::Instant::now() + guard;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait for terraform") {
+                break status;
+            }
+            if std::time::Instant::now() >= deadline {
+                return Err(self);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        Ok(Run {
+            args: self.args,
+            output: Output {
+                status,
+                stdout: self.out.join().unwrap_or_default(),
+                stderr: self.err.join().unwrap_or_default(),
+            },
+        })
+    }
+
+    /// [`wait_at_most`](Self::wait_at_most), killing the command and panicking when it is
+    /// still running after `guard`.
+    pub fn finish(self, guard: std::time::Duration) -> Run {
+        match self.wait_at_most(guard) {
+            Ok(run) => run,
+            Err(running) => {
+                let args = running.args.join(" ");
+                running.kill();
+                panic!("terraform {args} was still running after {guard:?}: killed");
+            }
+        }
+    }
+
+    /// Kills the command (SIGKILL) and waits for it.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Polls `cond` until it holds; panics with `what` once `guard` has passed (a bound against
+/// hanging, not a timing assertion).
+pub fn wait_until(what: &str, guard: std::time::Duration, cond: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + guard;
+    while !cond() {
+        assert!(std::time::Instant::now() < deadline, "{what}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
 
