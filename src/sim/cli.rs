@@ -26,6 +26,8 @@ Account
   --static-token TOKEN        accept TOKEN as a bearer token (repeatable, never expires)
   --users N                   owner@example.com plus user1..userN@example.com (default 10)
   --users-file FILE           JSON [{id,email,first_name,last_name,role_id?,type?,department?,status?}]
+  --sub-accounts N            N sub-accounts sub1..subN (Master Account API, /v2/accounts/{id}/...),
+                              each with owner@subK.example.com and --users N users of its own
 
 Auth
   --token-lifetime SECS       lifetime of issued tokens, fractions allowed (default 3600)
@@ -109,6 +111,7 @@ where
     let mut verbose = false;
     let mut users_n: Option<usize> = None;
     let mut users_file: Option<PathBuf> = None;
+    let mut sub_accounts: Option<usize> = None;
     let mut args = args.into_iter().map(Into::into);
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -140,6 +143,7 @@ where
             "--static-token" => config.static_tokens.push(value(&flag)?),
             "--users" => users_n = Some(parse_num(&flag, &value(&flag)?)?),
             "--users-file" => users_file = Some(PathBuf::from(value(&flag)?)),
+            "--sub-accounts" => sub_accounts = Some(parse_num(&flag, &value(&flag)?)?),
             "--token-lifetime" => {
                 let secs: f64 = parse_num(&flag, &value(&flag)?)?;
                 s.set_token_lifetime_secs(secs)?;
@@ -182,6 +186,9 @@ where
         (Some(n), None) => config.users = UserSeed::generated(n),
         (None, Some(path)) => config.users = read_users_file(&path)?,
         (None, None) => {}
+    }
+    if let Some(n) = sub_accounts {
+        config = config.with_sub_accounts(n, users_n.unwrap_or(10));
     }
     config.switches.validate()?;
     Ok(Command::Run(Box::new(RunOptions {
