@@ -920,9 +920,9 @@ fn default_advice(e: &Inner) -> Option<String> {
         }
         ErrorKind::PermissionOrPlan => match e.code {
             Some(2001) => "Zoom's Master Account API answers only for sub-accounts of the app's own account: \
-                 check the account_id (or the provider's sub_account_id), list the sub-accounts in Zoom's \
-                 admin pages (Account Management > Sub Accounts), and check that the app's account is a \
-                 master account with the \"Manage the subaccount\" privilege."
+                 check the sub-account's id (Zoom's admin pages list them under Account Management > Sub \
+                 Accounts), and that the app's account is a master account with the \"Manage the \
+                 subaccount\" privilege."
                 .to_owned(),
             Some(2300) => "Zoom did not recognise the endpoint: check api_url (normally https://api.zoom.us/v2), \
                  the HTTP method, and that the account's plan allows role management (Pro or higher)."
@@ -1591,7 +1591,7 @@ mod tests {
         );
         assert_eq!(e.kind(), &ErrorKind::PermissionOrPlan);
         assert!(!e.is_not_found());
-        assert!(e.to_string().contains("sub_account_id"), "{e}");
+        assert!(e.to_string().contains("Sub Accounts"), "{e}");
     }
 
     #[test]
