@@ -39,6 +39,7 @@ mod role_members;
 mod scale;
 mod secrets;
 mod shared_app;
+mod sub_accounts;
 
 fn main() -> std::process::ExitCode {
     harness::run([
@@ -64,5 +65,6 @@ fn main() -> std::process::ExitCode {
         scale::cases(),
         secrets::cases(),
         shared_app::cases(),
+        sub_accounts::cases(),
     ])
 }

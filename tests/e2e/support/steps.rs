@@ -27,7 +27,7 @@ pub struct Step {
     expect_error: Option<String>,
     plan_empty: bool,
     checks: Vec<Check>,
-    import: Option<(String, IdOf)>,
+    imports: Vec<(String, IdOf)>,
 }
 
 impl Step {
@@ -39,7 +39,7 @@ impl Step {
             expect_error: None,
             plan_empty: true,
             checks: Vec::new(),
-            import: None,
+            imports: Vec::new(),
         }
     }
 
@@ -69,12 +69,13 @@ impl Step {
 
     /// After the step, `terraform import address <id>` in a fresh directory with the same
     /// configuration must read the same attributes as the apply stored, and plan empty.
+    /// May be given several times: each import is checked.
     pub fn import_verify(
         mut self,
         address: &str,
         id_of: impl Fn(&Workspace) -> String + 'static,
     ) -> Step {
-        self.import = Some((address.to_string(), Box::new(id_of)));
+        self.imports.push((address.to_string(), Box::new(id_of)));
         self
     }
 }
@@ -132,7 +133,7 @@ impl Steps {
             for check in &step.checks {
                 check(&ws);
             }
-            if let Some((address, id_of)) = &step.import {
+            for (address, id_of) in &step.imports {
                 import_verify(&ws, &step.config, address, &id_of(&ws), n);
             }
         }
