@@ -298,7 +298,12 @@ fn master_scopes_section() -> String {
     );
     for e in &ENDPOINTS {
         let (path, classic, granular, documented) = match e.master {
-            Some(m) => (m.path, m.classic_scope, m.granular_scope, m.scope_documented),
+            Some(m) => (
+                m.path,
+                m.classic_scope,
+                m.granular_scope,
+                m.scope_documented,
+            ),
             None => (e.path, e.classic_scope, e.granular_scope, false),
         };
         let _ = writeln!(

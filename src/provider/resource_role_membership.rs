@@ -159,9 +159,9 @@ impl Resource for RoleMembershipResource {
                 plan.diagnostics.push(conflict.at_attr("role_id"));
             }
         }
-        let moving = plan.is_create()
-            || plan.planned.attr("role_id") != plan.prior.attr("role_id")
-            || !plan.requires_replace.is_empty();
+        // A replacement (another user or account) is planned again as a create, which
+        // checks against Zoom then.
+        let moving = plan.is_create() || plan.planned.attr("role_id") != plan.prior.attr("role_id");
         if moving {
             if let (Ok(ready), true) = (data.ready(), account_known) {
                 let handle = ready.account_for(account.as_deref());

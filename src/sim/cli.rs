@@ -255,6 +255,32 @@ mod tests {
     }
 
     #[test]
+    fn sub_accounts_get_users_of_their_own() {
+        let o = run(&["--users", "2", "--sub-accounts", "2"]);
+        let ids: Vec<&str> = o
+            .config
+            .sub_accounts
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .collect();
+        assert_eq!(ids, ["sub1", "sub2"]);
+        let emails: Vec<&str> = o.config.sub_accounts[1]
+            .1
+            .iter()
+            .map(|u| u.email.as_str())
+            .collect();
+        assert_eq!(
+            emails,
+            [
+                "owner@sub2.example.com",
+                "user1@sub2.example.com",
+                "user2@sub2.example.com"
+            ]
+        );
+        assert_eq!(o.config.sub_accounts[1].1[1].id, "s2u00001");
+    }
+
+    #[test]
     fn bad_flags_are_errors() {
         assert!(parse(["--nope"]).is_err());
         assert!(parse(["--drop-rate", "2"]).is_err());

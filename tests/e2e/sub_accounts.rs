@@ -294,6 +294,13 @@ resource "zoom_role_membership" "master" {{
   role_id    = "1"
   email      = "user1@example.com"
 }}
+
+data "zoom_user" "sub1" {{
+  account_id = "sub1"
+  email      = "user1@sub1.example.com"
+}}
+
+data "zoom_roles" "sub2" {{}}
 "#,
         required_providers(),
         zoom.provider_block_with("  sub_account_id = \"sub2\"\n")
@@ -307,6 +314,16 @@ resource "zoom_role_membership" "master" {{
             assert_eq!(m["id"], format!("sub2/{sub2_role}/s2u00002"));
             let m = ws.resource_values("zoom_role_membership.master").unwrap();
             assert_eq!(m["id"], "1/u00001");
+            // Data sources read their account (sub2 by default), not the master's.
+            let u = ws.resource_values("data.zoom_user.sub1").unwrap();
+            assert_eq!(
+                (u["id"].as_str(), u["role_id"].as_str()),
+                (Some("s1u00001"), Some("2"))
+            );
+            assert_eq!(u["account_id"], "sub1");
+            let roles = ws.resource_values("data.zoom_roles.sub2").unwrap();
+            assert_eq!(roles["account_id"], "sub2");
+            assert!(roles["roles"].to_string().contains("Support"), "{roles}");
         }))
         .run();
     assert_eq!(zoom.sub_account("sub2").role_of("s2u00001"), Some("1"));
@@ -432,9 +449,35 @@ fn a_token_without_master_scopes_is_told_which(tf: &Terraform) {
     assert!(run.stderr().contains("account_id"), "{run}");
 }
 
+/// Terraform 1.0 (no identities, no query) manages a sub-account by `account_id` and
+/// imports it by the account-qualified id.
+fn terraform_1_0_manages_a_sub_account(tf: &Terraform) {
+    let zoom = zoom_with_sub_accounts(2, 1, |_| {});
+    let config = format!(
+        "{}\n{}\nresource \"zoom_role_membership\" \"m\" {{\n  account_id = \"sub1\"\n  role_id    = \"1\"\n  email      = \"user1@sub1.example.com\"\n}}\n",
+        required_providers(),
+        zoom.provider_block()
+    );
+    Steps::new(tf)
+        .step(
+            Step::apply(config)
+                .check(|ws| {
+                    let m = ws.resource_values("zoom_role_membership.m").unwrap();
+                    assert_eq!(m["id"], "sub1/1/s1u00001");
+                })
+                .import_verify("zoom_role_membership.m", |_| {
+                    "sub1/1/user1@sub1.example.com".to_string()
+                }),
+        )
+        .run();
+    assert_eq!(zoom.sub_account("sub1").role_of("s1u00001"), Some("1"));
+    assert_eq!(zoom.role_of("u00001"), "2");
+}
+
 cases![
     tf one_configuration_manages_the_master_and_two_sub_accounts,
     tf the_provider_default_sub_account_and_identity_import,
     tf query_adopts_every_sub_account_with_account_ids,
     tf a_token_without_master_scopes_is_told_which,
+    tf_1_0 terraform_1_0_manages_a_sub_account,
 ];
