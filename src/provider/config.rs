@@ -535,6 +535,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Resolve
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tfplugin::AttrPath;
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, Value)]) -> Value {
@@ -687,6 +688,41 @@ mod tests {
         assert_eq!(s.client.max_attempts, defaults.max_attempts);
         assert_eq!(s.client.rate_limits, RatePlan::Pro.limits());
         assert!(!s.allow_lockout, "the lock-out rail is on unless asked");
+    }
+
+    #[test]
+    fn the_default_sub_account_is_not_the_apps_account() {
+        let creds = [
+            ("ZOOM_ACCOUNT_ID", "acc"),
+            ("ZOOM_CLIENT_ID", "cid"),
+            ("ZOOM_CLIENT_SECRET", "sec"),
+        ];
+        let (r, _) = resolve(&config(&[]), &env(&creds));
+        assert_eq!(ready(r).sub_account_id, None);
+        let mut with_env = creds.to_vec();
+        with_env.push(("ZOOM_SUB_ACCOUNT_ID", " sub9 "));
+        let (r, _) = resolve(&config(&[]), &env(&with_env));
+        let s = ready(r);
+        assert_eq!(s.sub_account_id.as_deref(), Some("sub9"));
+        assert_eq!(
+            credentials(&s).unwrap().0,
+            "acc",
+            "account_id stays the app's"
+        );
+        let (r, _) = resolve(
+            &config(&[("sub_account_id", "sub1".into())]),
+            &env(&with_env),
+        );
+        assert_eq!(
+            ready(r).sub_account_id.as_deref(),
+            Some("sub1"),
+            "config wins"
+        );
+        for bad in ["a/b", " ", "x y"] {
+            let d = validate(&config(&[("sub_account_id", bad.into())]));
+            assert_eq!(d.0.len(), 1, "{bad:?}");
+            assert_eq!(d.0[0].attribute, Some(AttrPath::attr("sub_account_id")));
+        }
     }
 
     #[test]
