@@ -28,7 +28,9 @@
 //!   and `.hcl`, `shell` for `.sh`;
 //! - `{{ scopes }}`: the OAuth scopes the provider can need, from the client's endpoint
 //!   table (`zoom::ENDPOINTS`): a line each for classic and granular apps, and a table of
-//!   every endpoint with its scopes.
+//!   every endpoint with its scopes;
+//! - `{{ master_scopes }}`: the same for sub-accounts: the `:master` scopes and a table of
+//!   every endpoint's Master Account API form, saying which scopes Zoom's reference names.
 //!
 //! Beyond the content, the tests hold the layout to what the registry and tfplugindocs
 //! expect: nothing in `docs/` but `index.md` and the registry's subfolders, a front matter
@@ -240,13 +242,14 @@ fn expand(
         ("description", None) => subject.schema.block.description.trim().to_string(),
         ("schema", None) => schema_section(template, &subject.schema),
         ("scopes", None) => scopes_section(),
+        ("master_scopes", None) => master_scopes_section(),
         ("example", Some(path)) => {
             used.insert(path.to_string());
             example(path)
         }
         _ => panic!(
             "docs: {template}: unknown placeholder `{{{{ {placeholder} }}}}`; use name, \
-             description, schema, scopes or example \"examples/...\""
+             description, schema, scopes, master_scopes or example \"examples/...\""
         ),
     }
 }
@@ -272,6 +275,51 @@ fn scopes_section() -> String {
             out,
             "| {} | `{} {}` | {:?} | `{}` | `{}` |",
             e.used_for, e.method, e.path, e.category, e.classic_scope, e.granular_scope
+        );
+    }
+    out.trim_end().to_string()
+}
+
+/// The sub-account scope list, from the Master Account API forms in the endpoint table.
+fn master_scopes_section() -> String {
+    use terraform_provider_zoom::zoom::{master_classic_scopes, master_granular_scopes, ENDPOINTS};
+    let code = |v: Vec<&str>| {
+        v.iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = format!(
+        "- Classic scopes: {}\n- Granular scopes: {}\n\n\
+         | Used for | Zoom endpoint | Rate category | Classic scope | Granular scope | Scope named in Zoom's reference |\n\
+         |---|---|---|---|---|---|\n",
+        code(master_classic_scopes()),
+        code(master_granular_scopes())
+    );
+    for e in &ENDPOINTS {
+        let (path, classic, granular, documented) = match e.master {
+            Some(m) => (
+                m.path,
+                m.classic_scope,
+                m.granular_scope,
+                m.scope_documented,
+            ),
+            None => (e.path, e.classic_scope, e.granular_scope, false),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | `{} {}` | {:?} | `{}` | `{}` | {} |",
+            e.used_for,
+            e.method,
+            path,
+            e.category,
+            classic,
+            granular,
+            if documented {
+                "yes"
+            } else {
+                "no: named like the documented ones"
+            }
         );
     }
     out.trim_end().to_string()
@@ -961,6 +1009,27 @@ fn every_scope_of_the_endpoint_table_is_in_the_docs() {
                 e.path
             );
         }
+    }
+}
+
+#[test]
+fn every_master_scope_is_in_the_master_account_guide() {
+    use terraform_provider_zoom::zoom::{master_classic_scopes, master_granular_scopes};
+    let pages = render_all();
+    let guide = &pages
+        .iter()
+        .find(|p| p.path == "docs/guides/master-accounts.md")
+        .expect("docs/guides/master-accounts.md is rendered")
+        .content;
+    for scope in master_classic_scopes()
+        .into_iter()
+        .chain(master_granular_scopes())
+    {
+        assert!(
+            guide.contains(&format!("`{scope}`")),
+            "the master-accounts guide does not name {scope}: keep `{{{{ master_scopes }}}}` in \
+             docs-templates/guides/master-accounts.md.tmpl"
+        );
     }
 }
 

@@ -5,8 +5,9 @@
 //! remember to, and each of Zoom's rules about writes (a member already gone counts as
 //! unassigned) lives here once.
 //!
-//! One `Account` serves one Zoom account; a provider that manages sub-accounts would hold
-//! one per account, each with its own cache and batcher.
+//! One `Account` serves one Zoom account: the provider holds one for the app's own account
+//! and one per sub-account it manages (see `Ready::account_for`), each with its own cache
+//! and batcher.
 
 use std::sync::Arc;
 
@@ -30,6 +31,16 @@ impl Account {
             client,
             cache: ZoomCache::default(),
         }
+    }
+
+    /// The client this account's calls go through.
+    pub fn client(&self) -> &ZoomClient {
+        &self.client
+    }
+
+    /// The sub-account this handle manages (`None`: the app's own account).
+    pub fn sub_account(&self) -> Option<&str> {
+        self.client.account()
     }
 
     // ---- roles ---------------------------------------------------------------------------

@@ -14,6 +14,11 @@ pub use crate::zoom::{DEFAULT_API_URL, DEFAULT_TOKEN_URL, GOV_API_URL, GOV_TOKEN
 const GOV_SETTING: &str = "zoom_for_government";
 const GOV_ENV: &str = "ZOOM_FOR_GOVERNMENT";
 
+/// The default sub-account setting and its environment variable. Deliberately not
+/// `account_id`, which is the OAuth app's own account.
+pub const SUB_ACCOUNT_SETTING: &str = "sub_account_id";
+const SUB_ACCOUNT_ENV: &str = "ZOOM_SUB_ACCOUNT_ID";
+
 /// Each string setting: attribute name, environment variable, sensitive.
 const STRING_SETTINGS: &[(&str, &str, bool, &str)] = &[
     (
@@ -45,6 +50,17 @@ const STRING_SETTINGS: &[(&str, &str, bool, &str)] = &[
          must finish before it expires (Zoom tokens last an hour). Can also be set with \
          `ZOOM_ACCESS_TOKEN`; when the environment holds complete client credentials too, \
          they are used instead.",
+    ),
+    (
+        SUB_ACCOUNT_SETTING,
+        SUB_ACCOUNT_ENV,
+        false,
+        "The sub-account that resources, data sources and list resources without an \
+         `account_id` of their own manage, through Zoom's Master Account API (the app's \
+         account must be a master account, and the app needs the `:master` scopes). Unset: \
+         the app's own account. Not the same as `account_id`, which names the account of the \
+         Server-to-Server OAuth app. Can also be set with `ZOOM_SUB_ACCOUNT_ID`. Changing it \
+         replaces every resource that takes it.",
     ),
     (
         "api_url",
@@ -146,6 +162,9 @@ pub struct Settings {
     pub client: ClientConfig,
     /// Plans may lock the app out of role management (see `lockout`).
     pub allow_lockout: bool,
+    /// The sub-account resources without an `account_id` manage (`sub_account_id`);
+    /// `None` = the app's own account.
+    pub sub_account_id: Option<String>,
 }
 
 /// Outcome of resolving the block.
@@ -172,6 +191,21 @@ pub fn validate(config: &Value) -> Diagnostics {
     if let Some(plan) = config.attr("rate_limit_plan").as_str() {
         if let Err(d) = parse_plan(plan) {
             diags.push(d);
+        }
+    }
+    if let Some(id) = config.attr(SUB_ACCOUNT_SETTING).as_str() {
+        if let Some(why) = bad_account_id(id) {
+            diags.push(
+                Diagnostic::error(
+                    format!("Invalid {SUB_ACCOUNT_SETTING}"),
+                    format!(
+                        "{SUB_ACCOUNT_SETTING} {id:?} {why}: set it to the id of a sub-account \
+                         (Zoom's admin pages, Account Management > Sub Accounts), or leave it \
+                         unset for the app's own account."
+                    ),
+                )
+                .at_attr(SUB_ACCOUNT_SETTING),
+            );
         }
     }
     for (name, _) in NUMBER_SETTINGS {
@@ -207,6 +241,17 @@ pub fn validate(config: &Value) -> Diagnostics {
         );
     }
     diags
+}
+
+/// Why `id` can't be a Zoom account id, if it can't: account ids are single path segments.
+pub fn bad_account_id(id: &str) -> Option<&'static str> {
+    if id.trim().is_empty() {
+        Some("is empty")
+    } else if id.contains('/') || id.contains(char::is_whitespace) {
+        Some("contains a '/' or a space, which no Zoom account id does")
+    } else {
+        None
+    }
 }
 
 fn is_set(v: &Value) -> bool {
@@ -330,6 +375,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Resolve
     let access_token = get("access_token");
     let api_url = get("api_url");
     let token_url = get("token_url");
+    let sub_account_id = get(SUB_ACCOUNT_SETTING).map(|s| s.trim().to_string());
     if config.attr(GOV_SETTING).is_unknown() {
         unknown.push(GOV_SETTING);
     }
@@ -481,6 +527,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Resolve
     let settings = Settings {
         client,
         allow_lockout: config.attr("allow_lockout").as_bool().unwrap_or(false),
+        sub_account_id: sub_account_id.filter(|s| !s.is_empty()),
     };
     (Resolved::Ready(Box::new(settings)), diags)
 }
@@ -488,6 +535,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>) -> (Resolve
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tfplugin::AttrPath;
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, Value)]) -> Value {
@@ -640,6 +688,41 @@ mod tests {
         assert_eq!(s.client.max_attempts, defaults.max_attempts);
         assert_eq!(s.client.rate_limits, RatePlan::Pro.limits());
         assert!(!s.allow_lockout, "the lock-out rail is on unless asked");
+    }
+
+    #[test]
+    fn the_default_sub_account_is_not_the_apps_account() {
+        let creds = [
+            ("ZOOM_ACCOUNT_ID", "acc"),
+            ("ZOOM_CLIENT_ID", "cid"),
+            ("ZOOM_CLIENT_SECRET", "sec"),
+        ];
+        let (r, _) = resolve(&config(&[]), &env(&creds));
+        assert_eq!(ready(r).sub_account_id, None);
+        let mut with_env = creds.to_vec();
+        with_env.push(("ZOOM_SUB_ACCOUNT_ID", " sub9 "));
+        let (r, _) = resolve(&config(&[]), &env(&with_env));
+        let s = ready(r);
+        assert_eq!(s.sub_account_id.as_deref(), Some("sub9"));
+        assert_eq!(
+            credentials(&s).unwrap().0,
+            "acc",
+            "account_id stays the app's"
+        );
+        let (r, _) = resolve(
+            &config(&[("sub_account_id", "sub1".into())]),
+            &env(&with_env),
+        );
+        assert_eq!(
+            ready(r).sub_account_id.as_deref(),
+            Some("sub1"),
+            "config wins"
+        );
+        for bad in ["a/b", " ", "x y"] {
+            let d = validate(&config(&[("sub_account_id", bad.into())]));
+            assert_eq!(d.0.len(), 1, "{bad:?}");
+            assert_eq!(d.0[0].attribute, Some(AttrPath::attr("sub_account_id")));
+        }
     }
 
     #[test]

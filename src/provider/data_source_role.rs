@@ -11,6 +11,7 @@ use async_trait::async_trait;
 
 use super::account::Account;
 use super::errors::zoom_diag;
+use super::shared::{account_argument, data_account, validate_account, ACCOUNT_ID};
 use super::shared::{brief_roles, count, exactly_one_of, role_not_found};
 use super::ProviderData;
 use crate::tfplugin::{Attribute, Block, DataSource, Diagnostic, Diagnostics, Schema, Type, Value};
@@ -34,6 +35,7 @@ impl DataSource for RoleDataSource {
                  description, type, privileges and member count. Use it to refer to a role that \
                  Terraform doesn't manage, such as Admin or a role created in Zoom's admin pages.",
                 vec![
+                    account_argument(),
                     Attribute::string("id")
                         .optional()
                         .computed()
@@ -60,13 +62,16 @@ impl DataSource for RoleDataSource {
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        exactly_one_of(config, "id", "name", "role")
+        let mut diags = exactly_one_of(config, "id", "name", "role");
+        diags.extend(validate_account(config));
+        diags
     }
 
     async fn read(&self, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
         let data = &self.data;
         let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
-        let account = &ready.account;
+        let (account_value, account) = data_account(&ready, config);
+        let account = &*account;
         let (id, attr) = match (config.attr("id").as_str(), config.attr("name").as_str()) {
             (Some(id), _) => (id.trim().to_string(), "id"),
             (None, Some(name)) => match find_by_name(account, name).await {
@@ -94,7 +99,11 @@ impl DataSource for RoleDataSource {
             (None, None) => return None,
         };
         match account.get_role(&id).await {
-            Ok(role) => Some(state_from_role(&role)),
+            Ok(role) => {
+                let mut state = state_from_role(&role);
+                state.set_attr(ACCOUNT_ID, account_value);
+                Some(state)
+            }
             Err(e) if e.is_not_found() => {
                 diags.push(role_not_found(account, &id, attr).await);
                 None

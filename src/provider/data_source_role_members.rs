@@ -12,6 +12,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::errors::zoom_diag;
+use super::shared::{account_argument, data_account, validate_account, ACCOUNT_ID};
 use super::shared::{role_not_found, system_role_name, MEMBER, OWNER};
 use super::ProviderData;
 use crate::tfplugin::{Attribute, Block, DataSource, Diagnostic, Diagnostics, Schema, Type, Value};
@@ -34,6 +35,7 @@ impl DataSource for RoleMembersDataSource {
                 "The users who hold one role, as Zoom lists them. Every user holds exactly one \
                  role; to change who holds a role, use `zoom_role_membership`.",
                 vec![
+                    account_argument(),
                     Attribute::string("role_id")
                         .required()
                         .describe("The role's Zoom id: `1` for Admin, or a custom role's id (e.g. `zoom_role.auditors.id`)."),
@@ -46,7 +48,7 @@ impl DataSource for RoleMembersDataSource {
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        let mut diags = Diagnostics::new();
+        let mut diags = validate_account(config);
         if let Some(role_id) = config.attr("role_id").as_str() {
             if role_id.trim().is_empty() || role_id.contains('/') {
                 diags.push(
@@ -64,7 +66,8 @@ impl DataSource for RoleMembersDataSource {
     async fn read(&self, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
         let data = &self.data;
         let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
-        let account = &ready.account;
+        let (account_value, account) = data_account(&ready, config);
+        let account = &*account;
         let role_id = config.attr("role_id").as_str()?.trim().to_string();
         let mut members = match account.role_members(&role_id).await {
             Ok(Some(m)) => m.members().to_vec(),
@@ -91,6 +94,7 @@ impl DataSource for RoleMembersDataSource {
         members
             .sort_by(|a, b| (a.email.to_lowercase(), &a.id).cmp(&(b.email.to_lowercase(), &b.id)));
         Some(Value::object([
+            (ACCOUNT_ID, account_value),
             ("role_id", Value::from(role_id)),
             (
                 "members",

@@ -11,6 +11,7 @@ use async_trait::async_trait;
 
 use super::errors::zoom_diag;
 use super::shared::count;
+use super::shared::{account_argument, data_account, validate_account, ACCOUNT_ID};
 use super::ProviderData;
 use crate::tfplugin::{Attribute, Block, DataSource, Diagnostic, Diagnostics, Schema, Type, Value};
 use crate::zoom::Role;
@@ -33,6 +34,7 @@ impl DataSource for RolesDataSource {
                  Zoom lists them. Privileges are not part of the listing: read one role with the \
                  `zoom_role` data source for them.",
                 vec![
+                    account_argument(),
                     Attribute::string("type")
                         .optional()
                         .describe("Which roles to list: `common` (account roles, the default) or `iq` (Revenue Accelerator roles)."),
@@ -45,7 +47,7 @@ impl DataSource for RolesDataSource {
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        let mut diags = Diagnostics::new();
+        let mut diags = validate_account(config);
         if let Some(t) = config.attr("type").as_str() {
             if t != "common" && t != "iq" {
                 diags.push(
@@ -67,7 +69,8 @@ impl DataSource for RolesDataSource {
         let data = &self.data;
         let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
         let wanted = config.attr("type").as_str();
-        let roles = match ready.account.list_roles(wanted).await {
+        let (account_value, account) = data_account(&ready, config);
+        let roles = match account.list_roles(wanted).await {
             Ok(r) => r,
             Err(e) => {
                 diags.push(zoom_diag(&e, wanted.map(|_| "type")));
@@ -76,6 +79,7 @@ impl DataSource for RolesDataSource {
         };
         let default_type = wanted.unwrap_or("common");
         Some(Value::object([
+            (ACCOUNT_ID, account_value),
             ("type", config.attr("type").clone()),
             (
                 "roles",

@@ -11,6 +11,7 @@ use async_trait::async_trait;
 
 use super::account::Account;
 use super::errors::zoom_diag;
+use super::shared::{account_argument, data_account, validate_account, ACCOUNT_ID};
 use super::shared::{exactly_one_of, is_plausible_email};
 use super::ProviderData;
 use crate::tfplugin::{Attribute, Block, DataSource, Diagnostic, Diagnostics, Schema, Value};
@@ -33,6 +34,7 @@ impl DataSource for UserDataSource {
                 "One Zoom user of the account, found by `id` or by `email` (set exactly one), \
                  with the one role they hold.",
                 vec![
+                    account_argument(),
                     Attribute::string("id")
                         .optional()
                         .computed()
@@ -60,6 +62,7 @@ impl DataSource for UserDataSource {
 
     fn validate(&self, config: &Value) -> Diagnostics {
         let mut diags = exactly_one_of(config, "id", "email", "user");
+        diags.extend(validate_account(config));
         if let Some(e) = config.attr("email").as_str() {
             if !e.trim().is_empty() && !is_plausible_email(e) {
                 diags.push(
@@ -91,7 +94,8 @@ impl DataSource for UserDataSource {
     async fn read(&self, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
         let data = &self.data;
         let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
-        let account = &ready.account;
+        let (account_value, account) = data_account(&ready, config);
+        let account = &*account;
         let (who, attr) = match (config.attr("id").as_str(), config.attr("email").as_str()) {
             (Some(id), _) => (id.trim(), "id"),
             (None, Some(email)) => (email.trim(), "email"),
@@ -125,7 +129,9 @@ impl DataSource for UserDataSource {
             (None, Some(role_id)) => role_name_of(account, role_id).await,
             (None, None) => None,
         };
-        Some(state_from_user(&user, role_name))
+        let mut state = state_from_user(&user, role_name);
+        state.set_attr(ACCOUNT_ID, account_value);
+        Some(state)
     }
 }
 

@@ -7,8 +7,8 @@
 
 use crate::tfplugin::{AttrPath, Diagnostic};
 use crate::zoom::{
-    classic_scopes, granular_scopes, Error, ErrorKind, Missing, Server, DEFAULT_API_URL,
-    DEFAULT_TOKEN_URL, GOV_API_URL, GOV_TOKEN_URL,
+    classic_scopes, granular_scopes, master_classic_scopes, master_granular_scopes, Error,
+    ErrorKind, Missing, Server, DEFAULT_API_URL, DEFAULT_TOKEN_URL, GOV_API_URL, GOV_TOKEN_URL,
 };
 
 /// A diagnostic for a failed Zoom call; `attr` points it at the attribute involved.
@@ -106,10 +106,19 @@ fn terraform_advice(e: &Error) -> Option<String> {
             } else {
                 scopes.join(", ")
             };
-            let (style, all) = if e.zoom_code() == Some(4711) {
-                ("granular scopes", granular_scopes())
-            } else {
-                ("classic scopes", classic_scopes())
+            // A sub-account's calls go through the Master Account API: its `:master` scopes.
+            let master = scopes.iter().any(|s| s.ends_with(":master"));
+            let (style, all) = match (e.zoom_code() == Some(4711), master) {
+                (true, false) => ("granular scopes", granular_scopes()),
+                (false, false) => ("classic scopes", classic_scopes()),
+                (true, true) => (
+                    "granular scopes, for sub-accounts (account_id, sub_account_id)",
+                    master_granular_scopes(),
+                ),
+                (false, true) => (
+                    "classic scopes, for sub-accounts (account_id, sub_account_id)",
+                    master_classic_scopes(),
+                ),
             };
             format!(
                 "Add {list} to the app's scopes in the Zoom App Marketplace (everything the provider can \
@@ -119,6 +128,11 @@ fn terraform_advice(e: &Error) -> Option<String> {
                 all.join(", ")
             )
         }
+        ErrorKind::PermissionOrPlan if e.zoom_code() == Some(2001) => format!(
+            "{} Set account_id (or the provider's sub_account_id, ZOOM_SUB_ACCOUNT_ID) to one of \
+             them, or leave both unset for the app's own account.",
+            e.advice().unwrap_or_default()
+        ),
         // No Terraform setting or command is involved: the client's own words serve.
         ErrorKind::PermissionOrPlan
         | ErrorKind::Validation

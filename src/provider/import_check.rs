@@ -8,7 +8,6 @@
 
 use super::account::Account;
 use super::shared::brief_roles;
-use super::ProviderData;
 use crate::tfplugin::Diagnostic;
 use crate::zoom::MemberRef;
 
@@ -16,20 +15,17 @@ use crate::zoom::MemberRef;
 /// process's role list when it names the role (one listing however many imports), else
 /// by asking for the role itself (the list holds only `common` roles).
 pub(super) async fn role_exists(
-    data: &ProviderData,
+    account: &Account,
     resource: &str,
     role_id: &str,
 ) -> Result<(), Diagnostic> {
-    let Ok(ready) = data.ready() else {
-        return Ok(());
-    };
-    if let Ok(roles) = ready.account.roles().await {
+    if let Ok(roles) = account.roles().await {
         if roles.iter().any(|r| r.id == role_id) {
             return Ok(());
         }
     }
-    match ready.account.get_role(role_id).await {
-        Err(e) if e.is_not_found() => Err(no_such_role(&ready.account, resource, role_id).await),
+    match account.get_role(role_id).await {
+        Err(e) if e.is_not_found() => Err(no_such_role(account, resource, role_id).await),
         _ => Ok(()),
     }
 }
@@ -49,13 +45,10 @@ async fn no_such_role(account: &Account, resource: &str, role_id: &str) -> Diagn
 
 /// `zoom_role_membership` imports: the user must exist and hold the role.
 pub(super) async fn membership_exists(
-    data: &ProviderData,
+    account: &Account,
     role_id: &str,
     member: &MemberRef,
 ) -> Result<(), Diagnostic> {
-    let Ok(ready) = data.ready() else {
-        return Ok(());
-    };
     let who = match member {
         MemberRef::Id(s) | MemberRef::Email(s) => s.as_str(),
     };
@@ -67,13 +60,13 @@ pub(super) async fn membership_exists(
         MemberRef::Id(s) => (Some(s.as_str()), None),
         MemberRef::Email(s) => (None, Some(s.as_str())),
     };
-    let role_exists = match ready.account.role_members(role_id).await {
+    let role_exists = match account.role_members(role_id).await {
         Ok(Some(m)) if m.find(by_id, by_email).is_some() => return Ok(()),
         Ok(Some(_)) => true,
         Ok(None) => false,
         Err(_) => return Ok(()),
     };
-    let user = match ready.account.user(who).await {
+    let user = match account.user(who).await {
         Ok(u) => u,
         Err(e) if e.is_user_not_found() => {
             return Err(Diagnostic::error(
@@ -93,7 +86,7 @@ pub(super) async fn membership_exists(
         // The listing lagged behind an assignment: read will find it.
         return Ok(());
     }
-    let roles = ready.account.roles().await.ok();
+    let roles = account.roles().await.ok();
     let now = match user.role_name.as_deref() {
         Some(name) => format!("the {name} role (id {holds:?})"),
         None => format!("role {holds:?}"),

@@ -21,7 +21,8 @@ mod shared;
 /// The membership resource's old path, which tests/prop_parsing.rs names.
 pub use resource_role_membership as role_membership;
 
-use std::sync::{Arc, RwLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
 
 use async_trait::async_trait;
 
@@ -42,10 +43,42 @@ pub struct ProviderData {
     pub claims: Claims,
 }
 
-/// A configured provider: its settings and the Zoom account every resource shares.
+/// A configured provider: its settings, the app's own Zoom account, and the sub-accounts
+/// resources have named so far. One token serves them all; each account has its own
+/// handle (cache and assign batcher), so two accounts never share a member list or a
+/// batch.
 pub struct Ready {
     pub settings: Settings,
-    pub account: Account,
+    /// The app's own account.
+    pub account: Arc<Account>,
+    /// Sub-accounts by id, each made at first use.
+    sub_accounts: Mutex<HashMap<String, Arc<Account>>>,
+}
+
+impl Ready {
+    pub fn new(settings: Settings, client: ZoomClient) -> Ready {
+        Ready {
+            settings,
+            account: Arc::new(Account::new(client)),
+            sub_accounts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The account `account_id` names: `None` (or Zoom's `me`) is the app's own account,
+    /// anything else a sub-account, reached through the Master Account API.
+    pub fn account_for(&self, account_id: Option<&str>) -> Arc<Account> {
+        match account_id.map(str::trim) {
+            None | Some("") | Some("me") => self.account.clone(),
+            Some(id) => {
+                let mut subs = self.sub_accounts.lock().unwrap_or_else(|e| e.into_inner());
+                subs.entry(id.to_string())
+                    .or_insert_with(|| {
+                        Arc::new(Account::new(self.account.client().for_account(id)))
+                    })
+                    .clone()
+            }
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -126,10 +159,7 @@ impl Provider for ZoomProvider {
                     // that time to fetch the token.
                     let warm = client.clone();
                     tokio::spawn(async move { warm.prefetch_token().await });
-                    Some(Configured::Ready(Arc::new(Ready {
-                        settings: *s,
-                        account: Account::new(client),
-                    })))
+                    Some(Configured::Ready(Arc::new(Ready::new(*s, client))))
                 }
                 Err(e) => {
                     diags.push(Diagnostic::error(

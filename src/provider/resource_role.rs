@@ -11,7 +11,11 @@ use async_trait::async_trait;
 
 use super::errors::zoom_diag;
 use super::lockout;
-use super::shared::{system_role_name, ADMIN, MEMBER, OWNER};
+use super::shared::{
+    account_attribute, account_in, account_of, default_account, list_account_arguments,
+    plan_account, qualified, split_qualified, system_role_name, validate_account, ACCOUNT_ID,
+    ADMIN, MEMBER, OWNER,
+};
 use super::ProviderData;
 use crate::tfplugin::{
     Attribute, Block, Diagnostic, Diagnostics, IdentitySchema, Listed, Plan, Resource, Schema,
@@ -41,7 +45,12 @@ impl Resource for RoleResource {
                     Attribute::string("id")
                         .computed()
                         .use_state_for_unknown()
-                        .describe("The role's Zoom id: `0`, `1`, `2` for the system roles, an opaque string for custom roles."),
+                        .describe("The role's Zoom id (`0`, `1`, `2` for the system roles, an opaque string for custom roles), or `<account_id>/<role_id>` in a sub-account. Import takes either form."),
+                    Attribute::string("role_id")
+                        .computed()
+                        .use_state_for_unknown()
+                        .describe("The role's Zoom id alone, in every account: what a `zoom_role_membership` or `zoom_role_members` in the same account takes as `role_id`."),
+                    account_attribute(),
                     Attribute::string("name")
                         .required()
                         .describe("The role's name, unique in the account (Zoom compares names without regard to case)."),
@@ -65,7 +74,7 @@ impl Resource for RoleResource {
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        let mut diags = Diagnostics::new();
+        let mut diags = validate_account(config);
         if let Some(name) = config.attr("name").as_str() {
             if name.trim().is_empty() {
                 diags.push(
@@ -108,7 +117,7 @@ impl Resource for RoleResource {
     async fn plan(&self, plan: &mut Plan) {
         let data = &self.data;
         if plan.is_destroy() {
-            let id = plan.prior.attr("id").as_str().unwrap_or_default();
+            let id = role_id_of(&plan.prior).unwrap_or_default();
             if let Some(name) = system_role_name(id) {
                 plan.diagnostics.push(Diagnostic::warning(
                     format!("The {name} role stays in Zoom"),
@@ -118,29 +127,28 @@ impl Resource for RoleResource {
                          and its members stay as they are in Zoom."
                     ),
                 ));
-            } else {
+            } else if account_in(&plan.prior).is_none() {
                 let refusals =
                     lockout::check_role(data, id, lockout::RoleChange::Deleted, None).await;
                 plan.diagnostics.extend(refusals);
             }
             return;
         }
+        plan_account(data, plan);
         if plan.is_create() && plan.config.attr("type").is_null() {
             plan.planned.set_attr("type", "common");
         }
         if plan.is_update() {
-            let id = plan
-                .prior
-                .attr("id")
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
+            let id = role_id_of(&plan.prior).unwrap_or_default().to_string();
             if let Some(name) = system_role_name(&id) {
                 check_system_role_update(&id, name, plan);
             }
             let privileges = plan.planned.attr("privileges");
             if let Some(p) = privileges.as_strings() {
-                if !plan.diagnostics.has_errors() && *privileges != *plan.prior.attr("privileges") {
+                if !plan.diagnostics.has_errors()
+                    && *privileges != *plan.prior.attr("privileges")
+                    && account_in(&plan.prior).is_none()
+                {
                     let change = lockout::RoleChange::Privileges(p);
                     let refusals = lockout::check_role(data, &id, change, Some("privileges")).await;
                     plan.diagnostics.extend(refusals);
@@ -161,8 +169,11 @@ impl Resource for RoleResource {
         let Ok(ready) = data.ready() else {
             return;
         };
-        let own_id = plan.prior.attr("id").as_str();
-        match ready.account.roles().await {
+        if plan.planned.attr(ACCOUNT_ID).is_unknown() {
+            return;
+        }
+        let own_id = role_id_of(&plan.prior);
+        match account_of(&ready, &plan.planned).roles().await {
             Ok(roles) => {
                 if let Some(other) = roles
                     .iter()
@@ -200,7 +211,8 @@ impl Resource for RoleResource {
             role_type: planned.attr("type").as_str().map(str::to_string),
             privileges: config.attr("privileges").as_strings().unwrap_or_default(),
         };
-        let mut role = match ready.account.create_role(&req).await {
+        let account = account_of(&ready, planned);
+        let mut role = match account.create_role(&req).await {
             Ok(r) => r,
             Err(e) => {
                 diags.push(zoom_diag(&e, e.is_name_conflict().then_some("name")));
@@ -209,7 +221,7 @@ impl Resource for RoleResource {
         };
         if config.attr("privileges").is_null() && role.privileges.is_none() {
             // Not managed, but the state must say what Zoom holds; ask once.
-            match ready.account.get_role(&role.id).await {
+            match account.get_role(&role.id).await {
                 Ok(full) => role = full,
                 Err(e) => diags.push(Diagnostic::warning(
                     "Could not read the new role's privileges",
@@ -221,7 +233,8 @@ impl Resource for RoleResource {
             }
         }
         let mut state = planned.clone();
-        state.set_attr("id", role.id.as_str());
+        state.set_attr("id", qualified(account_in(planned), &role.id));
+        state.set_attr("role_id", role.id.as_str());
         if state.attr("privileges").is_unknown() {
             state.set_attr(
                 "privileges",
@@ -234,8 +247,8 @@ impl Resource for RoleResource {
     async fn read(&self, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
         let data = &self.data;
         let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
-        let id = state.attr("id").as_str()?.to_string();
-        match ready.account.get_role(&id).await {
+        let id = role_id_of(state)?.to_string();
+        match account_of(&ready, state).get_role(&id).await {
             Ok(role) => Some(state_from_role(state, &role)),
             Err(e) if e.is_not_found() => {
                 tracing::info!(role_id = %id, "role no longer exists; removing it from state");
@@ -257,7 +270,7 @@ impl Resource for RoleResource {
     ) -> Option<Value> {
         let data = &self.data;
         let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
-        let id = prior.attr("id").as_str()?.to_string();
+        let id = role_id_of(prior)?.to_string();
         let changed = |attr: &str| planned.attr(attr) != prior.attr(attr);
         let req = UpdateRole {
             name: changed("name").then(|| {
@@ -279,7 +292,7 @@ impl Resource for RoleResource {
                 .flatten(),
         };
         let name = planned.attr("name").as_str();
-        if let Err(e) = ready.account.update_role(&id, &req, name).await {
+        if let Err(e) = account_of(&ready, prior).update_role(&id, &req, name).await {
             diags.push(zoom_diag(&e, e.is_name_conflict().then_some("name")));
             return None;
         }
@@ -287,12 +300,20 @@ impl Resource for RoleResource {
         if state.attr("privileges").is_unknown() {
             state.set_attr("privileges", prior.attr("privileges").clone());
         }
+        for attr in ["id", "role_id"] {
+            if state.attr(attr).is_unknown() {
+                state.set_attr(attr, prior.attr(attr).clone());
+            }
+        }
+        if state.attr("role_id").is_null() {
+            state.set_attr("role_id", id.as_str());
+        }
         Some(state)
     }
 
     async fn delete(&self, prior: &Value, diags: &mut Diagnostics) {
         let data = &self.data;
-        let Some(id) = prior.attr("id").as_str() else {
+        let Some(id) = role_id_of(prior) else {
             return;
         };
         if system_role_name(id).is_some() {
@@ -303,24 +324,28 @@ impl Resource for RoleResource {
             return;
         };
         // Again at apply: Terraform before 1.3 never shows a provider its destroy plans.
-        let refusals = lockout::check_role(data, id, lockout::RoleChange::Deleted, None).await;
-        let refused = refusals.has_errors();
-        diags.extend(refusals);
-        if refused {
-            return;
+        if account_in(prior).is_none() {
+            let refusals = lockout::check_role(data, id, lockout::RoleChange::Deleted, None).await;
+            let refused = refusals.has_errors();
+            diags.extend(refusals);
+            if refused {
+                return;
+            }
         }
-        if let Err(e) = ready.account.delete_role(id).await {
+        if let Err(e) = account_of(&ready, prior).delete_role(id).await {
             diags.push(zoom_diag(&e, None));
         }
     }
 
     async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
-        let state = import_state(id, diags)?;
-        let role_id = state.attr("id").as_str().unwrap_or_default().to_string();
-        super::import_check::role_exists(&self.data, "zoom_role", &role_id)
-            .await
-            .map_err(|d| diags.push(d))
-            .ok()?;
+        let state = import_state(id, default_account(&self.data).as_deref(), diags)?;
+        let role_id = role_id_of(&state).unwrap_or_default().to_string();
+        if let Ok(ready) = self.data.ready() {
+            super::import_check::role_exists(&account_of(&ready, &state), "zoom_role", &role_id)
+                .await
+                .map_err(|d| diags.push(d))
+                .ok()?;
+        }
         Some(state)
     }
 
@@ -330,6 +355,7 @@ impl Resource for RoleResource {
     fn generate_config(&self, state: &Value) -> Value {
         let mut config = state.clone();
         config.set_attr("id", Value::Null);
+        config.set_attr("role_id", Value::Null);
         if config.attr("type").as_str() == Some("common") {
             config.set_attr("type", Value::Null);
         }
@@ -337,7 +363,16 @@ impl Resource for RoleResource {
     }
 
     fn identity_schema(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema::new(&[("id", "The role's Zoom id.")]))
+        Some(
+            IdentitySchema::new(&[(
+                "id",
+                "The role's id: its Zoom id, or `<account_id>/<role_id>` in a sub-account.",
+            )])
+            .optional(
+                ACCOUNT_ID,
+                "The sub-account; unset in the app's own account.",
+            ),
+        )
     }
 
     fn import_id_from_identity(&self, identity: &Value) -> Option<String> {
@@ -349,10 +384,15 @@ impl Resource for RoleResource {
             0,
             Block::new(
                 "Lists the account's roles that Terraform can manage: Admin and every custom role \
-                 (Owner and Member can't be changed, so they are left out).",
-                vec![Attribute::string("type")
-                    .optional()
-                    .describe("Only roles of this type: `common` (default) or `iq`.")],
+                 (Owner and Member can't be changed, so they are left out), in one account or in \
+                 every sub-account.",
+                std::iter::once(
+                    Attribute::string("type")
+                        .optional()
+                        .describe("Only roles of this type: `common` (default) or `iq`."),
+                )
+                .chain(list_account_arguments())
+                .collect(),
             ),
         ))
     }
@@ -363,29 +403,37 @@ impl Resource for RoleResource {
             return Vec::new();
         };
         let role_type = config.attr("type").as_str();
-        let roles = match ready.account.list_roles(role_type).await {
-            Ok(r) => r,
-            Err(e) => {
-                diags.push(zoom_diag(&e, None));
-                return Vec::new();
-            }
-        };
         let mut out = Vec::new();
-        for summary in roles.iter().filter(|r| r.id != OWNER && r.id != MEMBER) {
-            // The listing lacks privileges; the state needs them.
-            let role = match ready.account.get_role(&summary.id).await {
+        for account_id in super::shared::list_accounts(&ready, config, diags).await {
+            let account = ready.account_for(account_id.as_deref());
+            let roles = match account.list_roles(role_type).await {
                 Ok(r) => r,
-                Err(e) if e.is_not_found() => continue,
                 Err(e) => {
                     diags.push(zoom_diag(&e, None));
-                    return Vec::new();
+                    return out;
                 }
             };
-            let blank = import_state(&role.id, diags).unwrap_or(Value::Null);
-            out.push(Listed {
-                display_name: role.name.clone(),
-                state: state_from_role(&blank, &role),
-            });
+            for summary in roles.iter().filter(|r| r.id != OWNER && r.id != MEMBER) {
+                // The listing lacks privileges; the state needs them.
+                let role = match account.get_role(&summary.id).await {
+                    Ok(r) => r,
+                    Err(e) if e.is_not_found() => continue,
+                    Err(e) => {
+                        diags.push(zoom_diag(&e, None));
+                        return out;
+                    }
+                };
+                let id = qualified(account_id.as_deref(), &role.id);
+                let blank = import_state(&id, None, diags).unwrap_or(Value::Null);
+                let display_name = match &account_id {
+                    Some(a) => format!("{} ({a})", role.name),
+                    None => role.name.clone(),
+                };
+                out.push(Listed {
+                    display_name,
+                    state: state_from_role(&blank, &role),
+                });
+            }
         }
         out
     }
@@ -431,7 +479,8 @@ fn check_system_role_update(id: &str, name: &str, plan: &mut Plan) {
 /// empty description is no description; privileges left unmanaged are still recorded.
 fn state_from_role(prior: &Value, role: &Role) -> Value {
     let mut s = prior.clone();
-    s.set_attr("id", role.id.as_str());
+    s.set_attr("id", qualified(account_in(prior), &role.id));
+    s.set_attr("role_id", role.id.as_str());
     s.set_attr("name", role.name.as_str());
     s.set_attr(
         "description",
@@ -452,20 +501,37 @@ fn state_from_role(prior: &Value, role: &Role) -> Value {
 
 // ---- import ----------------------------------------------------------------------------
 
-fn import_state(id: &str, diags: &mut Diagnostics) -> Option<Value> {
+/// The Zoom role id of a state: `role_id`, or for states written before it existed the
+/// last part of `id`.
+fn role_id_of(v: &Value) -> Option<&str> {
+    v.attr("role_id")
+        .as_str()
+        .or_else(|| v.attr("id").as_str().and_then(|id| id.rsplit('/').next()))
+        .filter(|s| !s.is_empty())
+}
+
+/// The state an import starts from: `<role_id>` (in `default_account`, the provider's
+/// `sub_account_id`, when set) or `<account_id>/<role_id>`.
+fn import_state(id: &str, default_account: Option<&str>, diags: &mut Diagnostics) -> Option<Value> {
     let id = id.trim();
-    if id.is_empty() || id.contains('/') || id.contains(char::is_whitespace) {
+    let parsed = split_qualified(id, 1).filter(|_| !id.contains(char::is_whitespace));
+    let Some((account, parts)) = parsed else {
         diags.push(Diagnostic::error(
             "Invalid import ID",
             format!(
                 "{id:?} is not a Zoom role id. Import a role by its id, e.g. `terraform import \
-                 zoom_role.admin 1` (Admin), or a custom role's id from Zoom's admin pages."
+                 zoom_role.admin 1` (Admin), or a custom role's id from Zoom's admin pages; in a \
+                 sub-account as <account_id>/<role_id>."
             ),
         ));
         return None;
-    }
+    };
+    let account = account.or_else(|| default_account.map(str::to_string));
+    let role_id = parts[0].clone();
     Some(Value::object([
-        ("id", Value::from(id)),
+        ("id", Value::from(qualified(account.as_deref(), &role_id))),
+        ("role_id", Value::from(role_id)),
+        (ACCOUNT_ID, account.map_or(Value::Null, Value::from)),
         ("name", Value::Null),
         ("description", Value::Null),
         ("privileges", Value::Null),
@@ -494,6 +560,8 @@ mod tests {
     fn config(name: &str) -> Value {
         Value::object([
             ("id", Value::Null),
+            ("role_id", Value::Null),
+            ("account_id", Value::Null),
             ("name", Value::from(name)),
             ("description", Value::Null),
             ("privileges", Value::Null),
@@ -554,7 +622,7 @@ mod tests {
             role_type: Some("common".into()),
             ..Default::default()
         };
-        let blank = import_state("r1", &mut Diagnostics::new()).unwrap();
+        let blank = import_state("r1", None, &mut Diagnostics::new()).unwrap();
         let c = generate_config(&state_from_role(&blank, &role));
         assert!(c.attr("id").is_null());
         assert!(c.attr("type").is_null());
@@ -571,13 +639,30 @@ mod tests {
 
     #[test]
     fn import_ids() {
-        let mut d = Diagnostics::new();
-        assert!(import_state("1", &mut d).is_some());
-        assert!(import_state("RqBLcd1jLS9a7RBkbGtqn2A", &mut d).is_some());
-        assert!(d.is_empty());
-        for bad in ["", "1/abc", "a b"] {
+        let cases: &[(&str, Option<&str>, &str, Option<&str>)] = &[
+            // id, default account, then the state's id, account_id
+            ("1", None, "1", None),
+            (
+                "RqBLcd1jLS9a7RBkbGtqn2A",
+                None,
+                "RqBLcd1jLS9a7RBkbGtqn2A",
+                None,
+            ),
+            ("sub1/r1", None, "sub1/r1", Some("sub1")),
+            (" sub1/r1 ", None, "sub1/r1", Some("sub1")),
+            ("r1", Some("sub2"), "sub2/r1", Some("sub2")),
+            ("sub1/r1", Some("sub2"), "sub1/r1", Some("sub1")),
+        ];
+        for (id, default, want_id, want_account) in cases {
             let mut d = Diagnostics::new();
-            assert!(import_state(bad, &mut d).is_none(), "{bad:?}");
+            let s = import_state(id, *default, &mut d).unwrap_or_else(|| panic!("{id}: {d:?}"));
+            assert_eq!(s.attr("id").as_str(), Some(*want_id), "{id}");
+            assert_eq!(s.attr("account_id").as_str(), *want_account, "{id}");
+            assert_eq!(role_id_of(&s), want_id.rsplit('/').next(), "{id}");
+        }
+        for bad in ["", "a/b/c", "a b", "/r1", "sub1/", "sub 1/r1"] {
+            let mut d = Diagnostics::new();
+            assert!(import_state(bad, None, &mut d).is_none(), "{bad:?}");
             assert_eq!(d.0[0].summary, "Invalid import ID");
         }
     }

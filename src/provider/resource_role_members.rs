@@ -12,7 +12,10 @@ use async_trait::async_trait;
 
 use super::errors::zoom_diag;
 use super::lockout;
-use super::shared::{is_plausible_email, system_role_name};
+use super::shared::{
+    account_attribute, account_in, account_of, default_account, is_plausible_email, plan_account,
+    qualified, split_qualified, system_role_name, validate_account, ACCOUNT_ID,
+};
 use super::ProviderData;
 use crate::tfplugin::{
     Attribute, Block, Diagnostic, Diagnostics, IdentitySchema, Plan, Resource, Schema, Type, Value,
@@ -44,7 +47,8 @@ impl Resource for RoleMembersResource {
                     Attribute::string("id")
                         .computed()
                         .use_state_for_unknown()
-                        .describe("The role id."),
+                        .describe("The role id, or `<account_id>/<role_id>` in a sub-account. Import takes either form."),
+                    account_attribute(),
                     Attribute::string("role_id")
                         .required()
                         .requires_replace()
@@ -58,7 +62,7 @@ impl Resource for RoleMembersResource {
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        let mut diags = Diagnostics::new();
+        let mut diags = validate_account(config);
         if let Some(role_id) = config.attr("role_id").as_str() {
             if let Some(name) = system_role_name(role_id).filter(|_| role_id != "1") {
                 diags.push(
@@ -96,19 +100,29 @@ impl Resource for RoleMembersResource {
         if plan.is_destroy() {
             // Destroying removes the members the state knows: refused if that locks the app
             // out.
-            let changes = prior_leaving(&plan.prior);
-            let refusals = lockout::check(data, &changes).await;
-            plan.diagnostics.extend(refusals);
+            if account_in(&plan.prior).is_none() {
+                let changes = prior_leaving(&plan.prior);
+                let refusals = lockout::check(data, &changes).await;
+                plan.diagnostics.extend(refusals);
+            }
             return;
         }
+        plan_account(data, plan);
         let Some(role_id) = plan.planned.attr("role_id").as_str().map(str::to_string) else {
             return;
         };
-        plan.planned.set_attr("id", role_id.as_str());
-        if let Some(conflict) = data.claims.claim_role_mode(&role_id, true) {
+        if plan.planned.attr(ACCOUNT_ID).is_unknown() {
+            plan.planned.set_attr("id", Value::Unknown);
+            return;
+        }
+        let account = account_in(&plan.planned).map(str::to_string);
+        let key = qualified(account.as_deref(), &role_id);
+        plan.planned.set_attr("id", key.as_str());
+        if let Some(conflict) = data.claims.claim_role_mode(&key, true) {
             plan.diagnostics.push(conflict.at_attr("role_id"));
         }
-        let same_role = plan.prior.attr("role_id").as_str() == Some(role_id.as_str());
+        let same_role = plan.prior.attr("role_id").as_str() == Some(role_id.as_str())
+            && plan.requires_replace.is_empty();
         if plan.is_update() && same_role {
             keep_prior_spelling(data, plan, &role_id).await;
         }
@@ -122,8 +136,11 @@ impl Resource for RoleMembersResource {
                 Vec::new()
             };
             changes.extend(member_changes(data, plan, &role_id).await);
-            let refusals = lockout::check(data, &changes).await;
-            plan.diagnostics.extend(refusals);
+            // The lock-out rail guards the app's own account (see lockout).
+            if account.is_none() && account_in(&plan.prior).is_none() {
+                let refusals = lockout::check(data, &changes).await;
+                plan.diagnostics.extend(refusals);
+            }
         }
     }
 
@@ -140,7 +157,7 @@ impl Resource for RoleMembersResource {
         let data = &self.data;
         let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
         let role_id = state.attr("role_id").as_str()?.to_string();
-        let current = match ready.account.role_members(&role_id).await {
+        let current = match account_of(&ready, state).role_members(&role_id).await {
             Ok(Some(m)) => m.members().to_vec(),
             Ok(None) => return None,
             Err(e) => {
@@ -150,7 +167,8 @@ impl Resource for RoleMembersResource {
         };
         let known = state.attr("members").as_strings().unwrap_or_default();
         Some(Value::object([
-            ("id", Value::from(role_id.as_str())),
+            ("id", Value::from(qualified(account_in(state), &role_id))),
+            (ACCOUNT_ID, state.attr(ACCOUNT_ID).clone()),
             ("role_id", Value::from(role_id.as_str())),
             (
                 "members",
@@ -175,17 +193,20 @@ impl Resource for RoleMembersResource {
             return;
         };
         // Again at apply: Terraform before 1.3 never shows a provider its destroy plans.
-        let refusals = lockout::check(data, &prior_leaving(prior)).await;
-        let refused = refusals.has_errors();
-        diags.extend(refusals);
-        if refused {
-            return;
+        if account_in(prior).is_none() {
+            let refusals = lockout::check(data, &prior_leaving(prior)).await;
+            let refused = refusals.has_errors();
+            diags.extend(refusals);
+            if refused {
+                return;
+            }
         }
+        let account = account_of(&ready, prior);
         let Some(role_id) = prior.attr("role_id").as_str() else {
             return;
         };
         let known = prior.attr("members").as_strings().unwrap_or_default();
-        let current = match ready.account.role_members(role_id).await {
+        let current = match account.role_members(role_id).await {
             Ok(Some(m)) => m.members().to_vec(),
             Ok(None) => return,
             Err(e) => {
@@ -199,7 +220,7 @@ impl Resource for RoleMembersResource {
             .iter()
             .filter(|m| known.iter().any(|k| matches(m, k)))
         {
-            if let Err(e) = ready.account.unassign(role_id, &m.id).await {
+            if let Err(e) = account.unassign(role_id, &m.id).await {
                 diags.push(zoom_diag(&e, None));
                 return;
             }
@@ -207,16 +228,19 @@ impl Resource for RoleMembersResource {
     }
 
     async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
-        let state = import_state(id, diags)?;
+        let state = import_state(id, default_account(&self.data).as_deref(), diags)?;
         let role_id = state
             .attr("role_id")
             .as_str()
             .unwrap_or_default()
             .to_string();
-        super::import_check::role_exists(&self.data, "zoom_role_members", &role_id)
-            .await
-            .map_err(|d| diags.push(d))
-            .ok()?;
+        if let Ok(ready) = self.data.ready() {
+            let account = account_of(&ready, &state);
+            super::import_check::role_exists(&account, "zoom_role_members", &role_id)
+                .await
+                .map_err(|d| diags.push(d))
+                .ok()?;
+        }
         Some(state)
     }
 
@@ -226,20 +250,25 @@ impl Resource for RoleMembersResource {
     fn generate_config(&self, state: &Value) -> Value {
         Value::object([
             ("id", Value::Null),
+            (ACCOUNT_ID, state.attr(ACCOUNT_ID).clone()),
             ("role_id", state.attr("role_id").clone()),
             ("members", state.attr("members").clone()),
         ])
     }
 
     fn identity_schema(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema::new(&[(
-            "role_id",
-            "The role's Zoom id: one role, one member list.",
-        )]))
+        Some(
+            IdentitySchema::new(&[("role_id", "The role's Zoom id: one role, one member list.")])
+                .optional(
+                    ACCOUNT_ID,
+                    "The sub-account; unset in the app's own account.",
+                ),
+        )
     }
 
     fn import_id_from_identity(&self, identity: &Value) -> Option<String> {
-        identity.attr("role_id").as_str().map(str::to_string)
+        let role = identity.attr("role_id").as_str()?;
+        Some(qualified(account_in(identity), role))
     }
 }
 
@@ -272,7 +301,10 @@ async fn member_changes(data: &ProviderData, plan: &Plan, role_id: &str) -> Vec<
     let Ok(ready) = data.ready() else {
         return Vec::new();
     };
-    let current = match ready.account.role_members(role_id).await {
+    let current = match account_of(&ready, &plan.planned)
+        .role_members(role_id)
+        .await
+    {
         Ok(Some(m)) => m.members().to_vec(),
         _ => Vec::new(), // a new or unreadable role: only additions
     };
@@ -317,7 +349,10 @@ async fn keep_prior_spelling(data: &ProviderData, plan: &mut Plan, role_id: &str
         return; // unknown until apply: a real plan
     };
     let Ok(ready) = data.ready() else { return };
-    let Ok(Some(current)) = ready.account.role_members(role_id).await else {
+    let Ok(Some(current)) = account_of(&ready, &plan.planned)
+        .role_members(role_id)
+        .await
+    else {
         return; // the refresh reports Zoom's problems; plan what the configuration says
     };
     if same_people(current.members(), &wanted, &held) {
@@ -347,9 +382,10 @@ fn same_people(current: &[Member], a: &[String], b: &[String]) -> bool {
 /// call), then removes the extra ones.
 async fn converge(data: &ProviderData, planned: &Value, diags: &mut Diagnostics) -> Option<Value> {
     let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
+    let account = account_of(&ready, planned);
     let role_id = planned.attr("role_id").as_str()?.to_string();
     let wanted = planned.attr("members").as_strings().unwrap_or_default();
-    let current = match ready.account.role_members(&role_id).await {
+    let current = match account.role_members(&role_id).await {
         Ok(Some(m)) => m.members().to_vec(),
         Ok(None) => {
             diags.push(
@@ -373,7 +409,7 @@ async fn converge(data: &ProviderData, planned: &Value, diags: &mut Diagnostics)
         .collect();
     if !missing.is_empty() {
         // Assigning someone who already holds the role is harmless, so a retry is safe.
-        if let Err(e) = ready.account.assign_all(&role_id, &missing).await {
+        if let Err(e) = account.assign_all(&role_id, &missing).await {
             let attr = if e.is_user_not_found() {
                 "members"
             } else {
@@ -388,13 +424,13 @@ async fn converge(data: &ProviderData, planned: &Value, diags: &mut Diagnostics)
         .filter(|m| !wanted.iter().any(|w| matches(m, w)))
         .collect();
     for m in extra {
-        if let Err(e) = ready.account.unassign(&role_id, &m.id).await {
+        if let Err(e) = account.unassign(&role_id, &m.id).await {
             diags.push(zoom_diag(&e, Some("members")));
             return None;
         }
     }
     let mut state = planned.clone();
-    state.set_attr("id", role_id.as_str());
+    state.set_attr("id", qualified(account_in(planned), &role_id));
     Some(state)
 }
 
@@ -436,18 +472,24 @@ fn members_as_written(known: &[String], current: &[Member]) -> Vec<String> {
 
 // ---- import ----------------------------------------------------------------------------
 
-fn import_state(id: &str, diags: &mut Diagnostics) -> Option<Value> {
+/// The state an import starts from: `<role_id>` (in `default_account`, the provider's
+/// `sub_account_id`, when set) or `<account_id>/<role_id>`.
+fn import_state(id: &str, default_account: Option<&str>, diags: &mut Diagnostics) -> Option<Value> {
     let id = id.trim();
-    if id.is_empty() || id.contains('/') || id.contains(char::is_whitespace) {
+    let parsed = split_qualified(id, 1).filter(|_| !id.contains(char::is_whitespace));
+    let Some((account, parts)) = parsed else {
         diags.push(Diagnostic::error(
             "Invalid import ID",
-            format!("{id:?} is not a role id. Import a role's member set by the role id, e.g. `terraform import zoom_role_members.admins 1`."),
+            format!("{id:?} is not a role id. Import a role's member set by the role id, e.g. `terraform import zoom_role_members.admins 1`, or in a sub-account as <account_id>/<role_id>."),
         ));
         return None;
-    }
+    };
+    let account = account.or_else(|| default_account.map(str::to_string));
+    let role_id = parts[0].as_str();
     Some(Value::object([
-        ("id", Value::from(id)),
-        ("role_id", Value::from(id)),
+        ("id", Value::from(qualified(account.as_deref(), role_id))),
+        (ACCOUNT_ID, account.map_or(Value::Null, Value::from)),
+        ("role_id", Value::from(role_id)),
         ("members", Value::Set(Vec::new())),
     ]))
 }

@@ -16,7 +16,11 @@ use super::account::Account;
 use super::claims::Claim;
 use super::errors::zoom_diag;
 use super::lockout;
-use super::shared::{is_plausible_email, system_role_name, MEMBER, OWNER};
+use super::shared::{
+    account_attribute, account_in, account_of, default_account, is_plausible_email,
+    list_account_arguments, plan_account, qualified, split_qualified, system_role_name,
+    validate_account, ACCOUNT_ID, MEMBER, OWNER,
+};
 use super::ProviderData;
 use crate::tfplugin::{
     AttrPath, Attribute, Block, Diagnostic, Diagnostics, Plan, Resource, Schema, Value,
@@ -46,7 +50,8 @@ impl Resource for RoleMembershipResource {
                 vec![
                     Attribute::string("id")
                         .computed()
-                        .describe("`<role_id>/<user_id>`. Import takes this form or `<role_id>/<email>`."),
+                        .describe("`<role_id>/<user_id>`, or `<account_id>/<role_id>/<user_id>` in a sub-account. Import takes these forms or the same with the user's email instead of their id."),
+                    account_attribute(),
                     Attribute::string("role_id")
                         .required()
                         .describe("The role to hold: `1` for Admin, or a custom role's id (e.g. `zoom_role.auditors.id`). Owner (`0`) and Member (`2`) can't be assigned through Zoom's API: Member is what destroying a membership returns a user to."),
@@ -68,7 +73,7 @@ impl Resource for RoleMembershipResource {
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        let mut diags = Diagnostics::new();
+        let mut diags = validate_account(config);
         if let Some(role_id) = config.attr("role_id").as_str() {
             if role_id.trim().is_empty() {
                 diags.push(
@@ -131,6 +136,9 @@ impl Resource for RoleMembershipResource {
             plan.diagnostics.extend(refusals);
             return;
         }
+        plan_account(data, plan);
+        let account_known = !plan.planned.attr(ACCOUNT_ID).is_unknown();
+        let account = account_in(&plan.planned).map(str::to_string);
         // An email that differs only in case names the same user: no change at all, the state
         // keeps its spelling (so an import plans empty whatever case the configuration uses).
         if plan.is_update() {
@@ -145,15 +153,19 @@ impl Resource for RoleMembershipResource {
                     .retain(|p| *p != AttrPath::attr("email"));
             }
         }
-        if let Some(role_id) = plan.planned.attr("role_id").as_str() {
-            if let Some(conflict) = data.claims.claim_role_mode(role_id, false) {
+        if let (Some(role_id), true) = (plan.planned.attr("role_id").as_str(), account_known) {
+            let key = qualified(account.as_deref(), role_id);
+            if let Some(conflict) = data.claims.claim_role_mode(&key, false) {
                 plan.diagnostics.push(conflict.at_attr("role_id"));
             }
         }
+        // A replacement (another user or account) is planned again as a create, which
+        // checks against Zoom then.
         let moving = plan.is_create() || plan.planned.attr("role_id") != plan.prior.attr("role_id");
         if moving {
-            if let Ok(ready) = data.ready() {
-                check_against_zoom(data, &ready.account, plan).await;
+            if let (Ok(ready), true) = (data.ready(), account_known) {
+                let handle = ready.account_for(account.as_deref());
+                check_against_zoom(data, &handle, plan).await;
             }
         } else if let (Some(user_id), Some(role_id)) = (
             plan.planned.attr("user_id").as_str().map(str::to_string),
@@ -162,10 +174,20 @@ impl Resource for RoleMembershipResource {
             // Unchanged, but another membership may be moving the same user elsewhere.
             claim_user(data, plan, &user_id, &role_id);
         }
-        if !plan.diagnostics.has_errors() {
+        // The lock-out rail guards the app's own account: the user the app acts as is one
+        // of its users, and a sub-account's roles don't grant the app its scopes.
+        if !plan.diagnostics.has_errors() && account.is_none() && account_known {
             check_lockout(data, plan, moving).await;
         }
-        let id = composite_id(plan.planned.attr("role_id"), plan.planned.attr("user_id"));
+        let id = if account_known {
+            composite_id(
+                account.as_deref(),
+                plan.planned.attr("role_id"),
+                plan.planned.attr("user_id"),
+            )
+        } else {
+            Value::Unknown
+        };
         if !id.is_unknown() {
             plan.planned.set_attr("id", id);
         }
@@ -184,10 +206,11 @@ impl Resource for RoleMembershipResource {
     async fn read(&self, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
         let data = &self.data;
         let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
+        let account = account_of(&ready, state);
         let role_id = state.attr("role_id").as_str()?.to_string();
         let user_id = state.attr("user_id").as_str();
         let email = state.attr("email").as_str();
-        let members = match ready.account.role_members(&role_id).await {
+        let members = match account.role_members(&role_id).await {
             Ok(Some(m)) => m,
             Ok(None) => {
                 tracing::info!(role_id = %role_id, "role no longer exists; membership removed from state");
@@ -199,7 +222,7 @@ impl Resource for RoleMembershipResource {
             }
         };
         let Some(member) = members.find(user_id, email) else {
-            warn_moved(&ready.account, &role_id, user_id.or(email), diags).await;
+            warn_moved(&account, &role_id, user_id.or(email), diags).await;
             return None;
         };
         let mut s = state.clone();
@@ -208,7 +231,10 @@ impl Resource for RoleMembershipResource {
         if !keep_spelling && !member.email.is_empty() {
             s.set_attr("email", member.email.as_str());
         }
-        s.set_attr("id", format!("{role_id}/{}", member.id));
+        s.set_attr(
+            "id",
+            qualified(account_in(state), &format!("{role_id}/{}", member.id)),
+        );
         Some(s)
     }
 
@@ -239,6 +265,7 @@ impl Resource for RoleMembershipResource {
         };
         // Again at apply: Terraform before 1.3 never shows a provider its destroy plans.
         let refusals = lockout::check(data, &leaving_prior(prior, None)).await;
+        let account = account_of(&ready, prior);
         let refused = refusals.has_errors();
         diags.extend(refusals);
         if refused {
@@ -251,18 +278,22 @@ impl Resource for RoleMembershipResource {
             return;
         };
         // A user already out of the role (or moved) counts as unassigned: see Account.
-        if let Err(e) = ready.account.unassign(role_id, user_id).await {
+        if let Err(e) = account.unassign(role_id, user_id).await {
             diags.push(zoom_diag(&e, None));
         }
     }
 
     async fn import(&self, id: &str, diags: &mut Diagnostics) -> Option<Value> {
-        let state = import_state(id, diags)?;
-        let (role_id, member) = parse_import_id(id).ok()?;
-        super::import_check::membership_exists(&self.data, &role_id, &member)
-            .await
-            .map_err(|d| diags.push(d))
-            .ok()?;
+        let (account, role_id, member) = parse_import_id(id).map_err(|d| diags.push(d)).ok()?;
+        let account = account.or_else(|| default_account(&self.data));
+        let state = import_state(account.as_deref(), &role_id, &member);
+        if let Ok(ready) = self.data.ready() {
+            let handle = ready.account_for(account.as_deref());
+            super::import_check::membership_exists(&handle, &role_id, &member)
+                .await
+                .map_err(|d| diags.push(d))
+                .ok()?;
+        }
         Some(state)
     }
 
@@ -277,6 +308,7 @@ impl Resource for RoleMembershipResource {
         };
         Value::object([
             ("id", Value::Null),
+            (ACCOUNT_ID, state.attr(ACCOUNT_ID).clone()),
             ("role_id", state.attr("role_id").clone()),
             ("user_id", user_id),
             ("email", email),
@@ -284,16 +316,22 @@ impl Resource for RoleMembershipResource {
     }
 
     fn identity_schema(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema::new(&[
-            ("role_id", "The role's Zoom id."),
-            ("user_id", "The user's Zoom id."),
-        ]))
+        Some(
+            IdentitySchema::new(&[
+                ("role_id", "The role's Zoom id."),
+                ("user_id", "The user's Zoom id."),
+            ])
+            .optional(
+                ACCOUNT_ID,
+                "The sub-account; unset in the app's own account.",
+            ),
+        )
     }
 
     fn import_id_from_identity(&self, identity: &Value) -> Option<String> {
         let role = identity.attr("role_id").as_str()?;
         let user = identity.attr("user_id").as_str()?;
-        Some(format!("{role}/{user}"))
+        Some(qualified(account_in(identity), &format!("{role}/{user}")))
     }
 
     fn list_schema(&self) -> Option<Schema> {
@@ -301,10 +339,13 @@ impl Resource for RoleMembershipResource {
             0,
             Block::new(
                 "Lists role memberships: every user who holds a role that can take members \
-                 (Admin and custom roles; Owner and Member are left out).",
-                vec![Attribute::string("role_id").optional().describe(
+                 (Admin and custom roles; Owner and Member are left out), in one account or in \
+                 every sub-account.",
+                std::iter::once(Attribute::string("role_id").optional().describe(
                     "Only this role's members. Omitted: every role that can hold members.",
-                )],
+                ))
+                .chain(list_account_arguments())
+                .collect(),
             ),
         ))
     }
@@ -314,11 +355,32 @@ impl Resource for RoleMembershipResource {
         let Ok(ready) = data.ready().map_err(|d| diags.push(d)) else {
             return Vec::new();
         };
-        let roles = match ready.account.roles().await {
+        let mut out = Vec::new();
+        for account in super::shared::list_accounts(&ready, config, diags).await {
+            if !list_one_account(&ready, account.as_deref(), config, &mut out, diags).await {
+                break;
+            }
+        }
+        out
+    }
+}
+
+/// Lists the memberships of one account into `out`; false after an error.
+async fn list_one_account(
+    ready: &super::Ready,
+    account_id: Option<&str>,
+    config: &Value,
+    out: &mut Vec<Listed>,
+    diags: &mut Diagnostics,
+) -> bool {
+    {
+        let account = ready.account_for(account_id);
+        let account_value = account_id.map_or(Value::Null, Value::from);
+        let roles = match account.roles().await {
             Ok(r) => r,
             Err(e) => {
                 diags.push(zoom_diag(&e, None));
-                return Vec::new();
+                return false;
             }
         };
         let wanted = config.attr("role_id").as_str();
@@ -328,28 +390,35 @@ impl Resource for RoleMembershipResource {
                     Diagnostic::error("This role's members can't be managed", why)
                         .at_attr("role_id"),
                 );
-                return Vec::new();
+                return false;
             }
         }
-        let mut out = Vec::new();
         for role in roles
             .iter()
             .filter(|r| unassignable_role(&r.id).is_none())
             .filter(|r| wanted.is_none_or(|w| w == r.id))
         {
-            let members = match ready.account.role_members(&role.id).await {
+            let members = match account.role_members(&role.id).await {
                 Ok(Some(m)) => m.members().to_vec(),
                 Ok(None) => continue,
                 Err(e) => {
                     diags.push(zoom_diag(&e, None));
-                    return Vec::new();
+                    return false;
                 }
             };
             for m in members.into_iter().filter(|m| !m.id.is_empty()) {
+                let display_name = match account_id {
+                    Some(a) => format!("{} ({}, {a})", m.email, role.name),
+                    None => format!("{} ({})", m.email, role.name),
+                };
                 out.push(Listed {
-                    display_name: format!("{} ({})", m.email, role.name),
+                    display_name,
                     state: Value::object([
-                        ("id", Value::from(format!("{}/{}", role.id, m.id))),
+                        (
+                            "id",
+                            Value::from(qualified(account_id, &format!("{}/{}", role.id, m.id))),
+                        ),
+                        (ACCOUNT_ID, account_value.clone()),
                         ("role_id", Value::from(role.id.as_str())),
                         ("user_id", Value::from(m.id)),
                         ("email", Value::from(m.email)),
@@ -357,7 +426,7 @@ impl Resource for RoleMembershipResource {
                 });
             }
         }
-        out
+        true
     }
 }
 
@@ -383,9 +452,9 @@ fn unassignable_role(role_id: &str) -> Option<String> {
 
 // ---- plan ------------------------------------------------------------------------------
 
-fn composite_id(role_id: &Value, user_id: &Value) -> Value {
+fn composite_id(account: Option<&str>, role_id: &Value, user_id: &Value) -> Value {
     match (role_id.as_str(), user_id.as_str()) {
-        (Some(r), Some(u)) => Value::from(format!("{r}/{u}")),
+        (Some(r), Some(u)) => Value::from(qualified(account, &format!("{r}/{u}"))),
         _ => Value::Unknown,
     }
 }
@@ -459,8 +528,9 @@ async fn check_against_zoom(data: &ProviderData, account: &Account, plan: &mut P
     };
     let who = config_id.clone().or(config_email.clone());
     // The role list, the user and the app's own user (for the lock-out check that
-    // follows) don't depend on each other: ask for them together, so that a plan waits on
-    // Zoom once rather than three times in a row. Each is read once per process.
+    // follows, which guards the app's own account only) don't depend on each other: ask
+    // for them together, so that a plan waits on Zoom once rather than three times in a
+    // row. Each is read once per process.
     let (roles, looked_up, _) = tokio::join!(
         async {
             match &role_id {
@@ -474,7 +544,11 @@ async fn check_against_zoom(data: &ProviderData, account: &Account, plan: &mut P
                 _ => None,
             }
         },
-        account.me(),
+        async {
+            if account.sub_account().is_none() {
+                let _ = account.me().await;
+            }
+        },
     );
     if let (Some(role_id), Some(roles)) = (&role_id, roles) {
         match roles {
@@ -546,7 +620,8 @@ fn claim_user(data: &ProviderData, plan: &mut Plan, user_id: &str, role_id: &str
         role_id: role_id.to_string(),
         named_as: named_as.clone(),
     };
-    if let Some(other) = data.claims.claim(user_id, claim) {
+    let key = qualified(account_in(&plan.planned), user_id);
+    if let Some(other) = data.claims.claim(&key, claim) {
         plan.diagnostics.push(
             Diagnostic::error(
                 "One user, two roles",
@@ -588,7 +663,7 @@ async fn assign(
     diags: &mut Diagnostics,
 ) -> Option<Value> {
     let ready = data.ready().map_err(|d| diags.push(d)).ok()?;
-    let account = &ready.account;
+    let account = &account_of(&ready, planned);
     let role_id = planned.attr("role_id").as_str()?.to_string();
     let mut state = planned.clone();
     // Plan resolves the user when it can; when it couldn't (values unknown then), now.
@@ -612,7 +687,7 @@ async fn assign(
         }
     };
     // Concurrent memberships of this role share assign calls (see zoom::AssignBatcher).
-    if let Err(e) = ready.account.assign(&role_id, &user_id, &email).await {
+    if let Err(e) = account.assign(&role_id, &user_id, &email).await {
         // A missing user is about the user; everything else (a missing role, Owner/Member
         // refusals) the role.
         let attr = if e.is_user_not_found() {
@@ -629,7 +704,10 @@ async fn assign(
     if state.attr("email").is_unknown() {
         state.set_attr("email", email.as_str());
     }
-    state.set_attr("id", format!("{role_id}/{user_id}"));
+    state.set_attr(
+        "id",
+        qualified(account_in(planned), &format!("{role_id}/{user_id}")),
+    );
     Some(state)
 }
 
@@ -658,26 +736,34 @@ async fn warn_moved(account: &Account, role_id: &str, who: Option<&str>, diags: 
 
 // ---- import ----------------------------------------------------------------------------
 
-/// Parses `<role_id>/<user_id>` or `<role_id>/<email>`.
-pub fn parse_import_id(id: &str) -> Result<(String, MemberRef), Diagnostic> {
+/// The parts of a membership's import id: the sub-account (if named), the role, the user.
+pub type ImportId = (Option<String>, String, MemberRef);
+
+/// Parses `<role_id>/<user_id>` or `<role_id>/<email>`, each optionally preceded by
+/// `<account_id>/` (a sub-account).
+pub fn parse_import_id(id: &str) -> Result<ImportId, Diagnostic> {
     let bad = |why: &str| {
         Diagnostic::error(
             "Invalid import ID",
             format!(
                 "{id:?} {why}. Import a membership as <role_id>/<user_id> or <role_id>/<email>, \
-                 e.g. `terraform import zoom_role_membership.paul 1/paul@example.com`."
+                 e.g. `terraform import zoom_role_membership.paul 1/paul@example.com`, or in a \
+                 sub-account as <account_id>/<role_id>/<user_id or email>."
             ),
         )
     };
-    let Some((role_id, user)) = id.trim().split_once('/') else {
+    let trimmed = id.trim();
+    if !trimmed.contains('/') {
         return Err(bad("has no '/'"));
+    }
+    let Some((account, parts)) = split_qualified(trimmed, 2) else {
+        return Err(if trimmed.split('/').count() > 3 {
+            bad("has more than two '/'")
+        } else {
+            bad("has an empty part")
+        });
     };
-    if role_id.is_empty() || user.is_empty() {
-        return Err(bad("has an empty part"));
-    }
-    if user.contains('/') {
-        return Err(bad("has more than one '/'"));
-    }
+    let (role_id, user) = (parts[0].as_str(), parts[1].as_str());
     if let Some(why) = unassignable_role(role_id) {
         return Err(Diagnostic::error("This membership can't be managed", why));
     }
@@ -689,21 +775,29 @@ pub fn parse_import_id(id: &str) -> Result<(String, MemberRef), Diagnostic> {
     } else {
         MemberRef::Id(user.to_string())
     };
-    Ok((role_id.to_string(), member))
+    if let Some(a) = &account {
+        if let Some(why) = super::config::bad_account_id(a) {
+            return Err(bad(&format!("names account {a:?}, which {why}")));
+        }
+    }
+    Ok((account, role_id.to_string(), member))
 }
 
-fn import_state(id: &str, diags: &mut Diagnostics) -> Option<Value> {
-    let (role_id, member) = parse_import_id(id).map_err(|d| diags.push(d)).ok()?;
-    let (user_id, email) = match member {
-        MemberRef::Id(u) => (Value::from(u), Value::Null),
-        MemberRef::Email(e) => (Value::Null, Value::from(e)),
+fn import_state(account: Option<&str>, role_id: &str, member: &MemberRef) -> Value {
+    let (user_id, email, user) = match member {
+        MemberRef::Id(u) => (Value::from(u.as_str()), Value::Null, u),
+        MemberRef::Email(e) => (Value::Null, Value::from(e.as_str()), e),
     };
-    Some(Value::object([
-        ("id", Value::from(id.trim())),
+    Value::object([
+        (
+            "id",
+            Value::from(qualified(account, &format!("{role_id}/{user}"))),
+        ),
+        (ACCOUNT_ID, account.map_or(Value::Null, Value::from)),
         ("role_id", Value::from(role_id)),
         ("user_id", user_id),
         ("email", email),
-    ]))
+    ])
 }
 
 #[cfg(test)]
@@ -727,6 +821,7 @@ mod tests {
     fn config(role: Value, user_id: Value, email: Value) -> Value {
         Value::object([
             ("id", Value::Null),
+            ("account_id", Value::Null),
             ("role_id", role),
             ("user_id", user_id),
             ("email", email),
@@ -758,30 +853,45 @@ mod tests {
 
     #[test]
     fn import_ids_table() {
-        type Want = Result<(&'static str, MemberRef), &'static str>;
+        type Want = Result<(Option<&'static str>, &'static str, MemberRef), &'static str>;
+        let id = |s: &str| MemberRef::Id(s.into());
+        let email = |s: &str| MemberRef::Email(s.into());
         let cases: &[(&str, Want)] = &[
-            ("1/u123", Ok(("1", MemberRef::Id("u123".into())))),
+            ("1/u123", Ok((None, "1", id("u123")))),
             (
                 "1/Paul@Example.com",
-                Ok(("1", MemberRef::Email("Paul@Example.com".into()))),
+                Ok((None, "1", email("Paul@Example.com"))),
             ),
+            ("RqBLcd1jLS9a7R/u1", Ok((None, "RqBLcd1jLS9a7R", id("u1")))),
+            (" 1/u1 ", Ok((None, "1", id("u1")))),
+            // The account-qualified forms.
+            ("sub1/1/u1", Ok((Some("sub1"), "1", id("u1")))),
             (
-                "RqBLcd1jLS9a7R/u1",
-                Ok(("RqBLcd1jLS9a7R", MemberRef::Id("u1".into()))),
+                "sub1/R2/a@example.com",
+                Ok((Some("sub1"), "R2", email("a@example.com"))),
             ),
-            (" 1/u1 ", Ok(("1", MemberRef::Id("u1".into())))),
+            (" sub1/1/u1 ", Ok((Some("sub1"), "1", id("u1")))),
             ("1", Err("Invalid import ID")),
             ("/u1", Err("Invalid import ID")),
             ("1/", Err("Invalid import ID")),
-            ("1/u1/x", Err("Invalid import ID")),
+            ("1/u1/x/y", Err("Invalid import ID")),
+            ("/1/u1", Err("Invalid import ID")),
+            ("sub1//u1", Err("Invalid import ID")),
+            ("sub1/1/", Err("Invalid import ID")),
+            ("sub 1/1/u1", Err("Invalid import ID")),
             ("1/paul@", Err("Invalid import ID")),
+            ("sub1/1/paul@", Err("Invalid import ID")),
             ("0/u1", Err("This membership can't be managed")),
             ("2/a@example.com", Err("This membership can't be managed")),
+            (
+                "sub1/2/a@example.com",
+                Err("This membership can't be managed"),
+            ),
         ];
         for (id, want) in cases {
             match (parse_import_id(id), want) {
-                (Ok((r, m)), Ok((wr, wm))) => {
-                    assert_eq!((r.as_str(), &m), (*wr, wm), "{id}");
+                (Ok((a, r, m)), Ok((wa, wr, wm))) => {
+                    assert_eq!((a.as_deref(), r.as_str(), &m), (*wa, *wr, wm), "{id}");
                 }
                 (Err(d), Err(summary)) => assert_eq!(&d.summary, summary, "{id}"),
                 (got, want) => panic!("{id}: got {got:?}, want {want:?}"),
@@ -794,6 +904,7 @@ mod tests {
         let state = |email: Value| {
             Value::object([
                 ("id", Value::from("1/u1")),
+                ("account_id", Value::Null),
                 ("role_id", Value::from("1")),
                 ("user_id", Value::from("u1")),
                 ("email", email),
@@ -810,8 +921,15 @@ mod tests {
 
     #[test]
     fn composite_ids_wait_for_both_parts() {
-        assert_eq!(composite_id(&"1".into(), &"u".into()), Value::from("1/u"));
-        assert!(composite_id(&Value::Unknown, &"u".into()).is_unknown());
-        assert!(composite_id(&"1".into(), &Value::Null).is_unknown());
+        assert_eq!(
+            composite_id(None, &"1".into(), &"u".into()),
+            Value::from("1/u")
+        );
+        assert_eq!(
+            composite_id(Some("sub1"), &"1".into(), &"u".into()),
+            Value::from("sub1/1/u")
+        );
+        assert!(composite_id(None, &Value::Unknown, &"u".into()).is_unknown());
+        assert!(composite_id(None, &"1".into(), &Value::Null).is_unknown());
     }
 }

@@ -26,6 +26,8 @@ Account
   --static-token TOKEN        accept TOKEN as a bearer token (repeatable, never expires)
   --users N                   owner@example.com plus user1..userN@example.com (default 10)
   --users-file FILE           JSON [{id,email,first_name,last_name,role_id?,type?,department?,status?}]
+  --sub-accounts N            N sub-accounts sub1..subN (Master Account API, /v2/accounts/{id}/...),
+                              each with owner@subK.example.com and --users N users of its own
 
 Auth
   --token-lifetime SECS       lifetime of issued tokens, fractions allowed (default 3600)
@@ -109,6 +111,7 @@ where
     let mut verbose = false;
     let mut users_n: Option<usize> = None;
     let mut users_file: Option<PathBuf> = None;
+    let mut sub_accounts: Option<usize> = None;
     let mut args = args.into_iter().map(Into::into);
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -140,6 +143,7 @@ where
             "--static-token" => config.static_tokens.push(value(&flag)?),
             "--users" => users_n = Some(parse_num(&flag, &value(&flag)?)?),
             "--users-file" => users_file = Some(PathBuf::from(value(&flag)?)),
+            "--sub-accounts" => sub_accounts = Some(parse_num(&flag, &value(&flag)?)?),
             "--token-lifetime" => {
                 let secs: f64 = parse_num(&flag, &value(&flag)?)?;
                 s.set_token_lifetime_secs(secs)?;
@@ -182,6 +186,9 @@ where
         (Some(n), None) => config.users = UserSeed::generated(n),
         (None, Some(path)) => config.users = read_users_file(&path)?,
         (None, None) => {}
+    }
+    if let Some(n) = sub_accounts {
+        config = config.with_sub_accounts(n, users_n.unwrap_or(10));
     }
     config.switches.validate()?;
     Ok(Command::Run(Box::new(RunOptions {
@@ -245,6 +252,32 @@ mod tests {
         assert!(s.single_token);
         assert_eq!(s.token_api_url.as_deref(), Some("https://api.zoom.us"));
         assert_eq!(s.app_user.as_deref(), Some("user2@example.com"));
+    }
+
+    #[test]
+    fn sub_accounts_get_users_of_their_own() {
+        let o = run(&["--users", "2", "--sub-accounts", "2"]);
+        let ids: Vec<&str> = o
+            .config
+            .sub_accounts
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .collect();
+        assert_eq!(ids, ["sub1", "sub2"]);
+        let emails: Vec<&str> = o.config.sub_accounts[1]
+            .1
+            .iter()
+            .map(|u| u.email.as_str())
+            .collect();
+        assert_eq!(
+            emails,
+            [
+                "owner@sub2.example.com",
+                "user1@sub2.example.com",
+                "user2@sub2.example.com"
+            ]
+        );
+        assert_eq!(o.config.sub_accounts[1].1[1].id, "s2u00001");
     }
 
     #[test]

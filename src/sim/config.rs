@@ -327,6 +327,9 @@ pub struct SimConfig {
     pub static_tokens: Vec<String>,
     /// Users besides the system roles; see [`UserSeed::generated`].
     pub users: Vec<UserSeed>,
+    /// Sub-accounts of this (master) account, answered through the Master Account API
+    /// (`/v2/accounts/{accountId}/...`); see [`UserSeed::for_sub_account`].
+    pub sub_accounts: Vec<(String, Vec<UserSeed>)>,
     /// RNG seed for ids, tokens, latency and faults; `None` = from entropy.
     pub seed: Option<u64>,
     /// Oldest request-log entries are dropped beyond this many.
@@ -343,6 +346,7 @@ impl Default for SimConfig {
             client_secret: "sim-secret".into(),
             static_tokens: Vec::new(),
             users: UserSeed::generated(10),
+            sub_accounts: Vec::new(),
             seed: None,
             log_capacity: 100_000,
             switches: Switches::default(),
@@ -354,6 +358,15 @@ impl SimConfig {
     /// Replace the users with `owner@example.com` plus `user1..userN@example.com`.
     pub fn with_users(mut self, n: usize) -> Self {
         self.users = UserSeed::generated(n);
+        self
+    }
+
+    /// Add `n` sub-accounts `sub1`..`subN`, each with an owner and `users` users of its own
+    /// (`user1@sub1.example.com` = `s1u00001`, ...).
+    pub fn with_sub_accounts(mut self, n: usize, users: usize) -> Self {
+        self.sub_accounts = (1..=n)
+            .map(|i| (format!("sub{i}"), UserSeed::for_sub_account(i, users)))
+            .collect();
         self
     }
 

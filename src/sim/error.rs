@@ -59,6 +59,18 @@ impl ApiError {
         )
     }
 
+    /// Code 2001, HTTP 400: the Master Account API's answer for an account id that is not
+    /// a sub-account of the caller's account (Zoom's reference lists it for the
+    /// `/accounts/{accountId}` endpoints: "This account does not exist or does not belong
+    /// to you: {subAccountId}").
+    pub fn not_a_sub_account(id: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            2001,
+            format!("This account does not exist or does not belong to you: {id}."),
+        )
+    }
+
     /// Code 124, HTTP 401.
     pub fn invalid_token() -> Self {
         Self::new(StatusCode::UNAUTHORIZED, 124, "Invalid access token.")
@@ -73,7 +85,8 @@ impl ApiError {
     /// the message its reference documents for the route (`route` is a route key such as
     /// `PATCH /roles/{roleId}`).
     pub fn unpaid(route: &str) -> Self {
-        let message = match route {
+        let route = route.replace("/accounts/{accountId}", "");
+        let message = match route.as_str() {
             "POST /roles" => "You do not have the permission to create a role.",
             "PATCH /roles/{roleId}" => "The account must be a paid account to update the role.",
             _ => "Only available for paid account.",

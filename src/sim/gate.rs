@@ -40,7 +40,8 @@ pub(crate) struct RouteInfo {
 /// simulator checks exactly the categories and scopes the client and the documentation
 /// name. `template` is the axum route path without `/v2`.
 pub(crate) fn route_info(method: &Method, template: &str) -> Option<RouteInfo> {
-    let row = crate::zoom::endpoint_for(method.as_str(), template)?;
+    let (row, form) = crate::zoom::route_for(method.as_str(), template)?;
+    let (classic_scope, granular_scope) = row.scopes_of(form);
     let category = match row.category {
         crate::zoom::Category::Light => Category::Light,
         crate::zoom::Category::Medium => Category::Medium,
@@ -49,8 +50,8 @@ pub(crate) fn route_info(method: &Method, template: &str) -> Option<RouteInfo> {
     };
     Some(RouteInfo {
         category,
-        classic_scope: row.classic_scope,
-        granular_scope: row.granular_scope,
+        classic_scope,
+        granular_scope,
         mutation: method != Method::GET,
     })
 }
@@ -67,6 +68,17 @@ pub(crate) fn template_of(path: &str) -> Option<&'static str> {
         return None;
     }
     match segments.as_slice() {
+        ["accounts"] => Some("/accounts"),
+        ["accounts", _, "roles"] => Some("/accounts/{accountId}/roles"),
+        ["accounts", _, "roles", _] => Some("/accounts/{accountId}/roles/{roleId}"),
+        ["accounts", _, "roles", _, "members"] => {
+            Some("/accounts/{accountId}/roles/{roleId}/members")
+        }
+        ["accounts", _, "roles", _, "members", _] => {
+            Some("/accounts/{accountId}/roles/{roleId}/members/{memberId}")
+        }
+        ["accounts", _, "users"] => Some("/accounts/{accountId}/users"),
+        ["accounts", _, "users", _] => Some("/accounts/{accountId}/users/{userId}"),
         ["roles"] => Some("/roles"),
         ["roles", _] => Some("/roles/{roleId}"),
         ["roles", _, "members"] => Some("/roles/{roleId}/members"),

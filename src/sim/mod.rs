@@ -54,11 +54,14 @@ pub use model::{DeleteRolePolicy, DirectoryDump, UserSeed, ADMIN_ROLE, MEMBER_RO
 pub use state::{FaultKind, ScriptedFault};
 pub use stats::{LogEntry, Stats};
 
+use model::Directory;
 use net::{ConnHandle, KillableListener};
 use state::{App, Sim};
 
-fn router(app: App) -> Router {
-    let v2 = Router::new()
+/// The account API's routes; the Master Account API serves the same ones under
+/// `/accounts/{accountId}`.
+fn account_routes() -> Router<App> {
+    Router::new()
         .route("/roles", get(api::list_roles).post(api::create_role))
         .route(
             "/roles/{roleId}",
@@ -75,7 +78,13 @@ fn router(app: App) -> Router {
             delete(api::unassign_member),
         )
         .route("/users", get(api::list_users))
-        .route("/users/{userId}", get(api::get_user));
+        .route("/users/{userId}", get(api::get_user))
+}
+
+fn router(app: App) -> Router {
+    let v2 = account_routes()
+        .route("/accounts", get(api::list_sub_accounts))
+        .nest("/accounts/{accountId}", account_routes());
     let served = Router::new()
         .nest("/v2", v2)
         .route("/oauth/token", post(oauth::token))
@@ -221,6 +230,11 @@ impl SimHandle {
     /// Roles with their members, and users with their role ids.
     pub fn state(&self) -> DirectoryDump {
         self.app.lock().dir.dump()
+    }
+
+    /// The same for sub-account `account` (`None` if it isn't one).
+    pub fn sub_account_state(&self, account: &str) -> Option<DirectoryDump> {
+        self.app.lock().subs.get(account).map(Directory::dump)
     }
 
     /// The current switches.

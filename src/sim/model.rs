@@ -105,6 +105,22 @@ impl UserSeed {
         }));
         seeds
     }
+
+    /// The population of sub-account `sub<n>`: `owner@sub<n>.example.com` (`s<n>u00000`) as
+    /// Owner plus `user<i>@sub<n>.example.com` (`s<n>u0000<i>`) as Members. Ids and emails
+    /// differ from the master account's, as they do at Zoom.
+    pub fn for_sub_account(n: usize, users: usize) -> Vec<UserSeed> {
+        UserSeed::generated(users)
+            .into_iter()
+            .map(|u| UserSeed {
+                id: format!("s{n}{}", u.id),
+                email: u
+                    .email
+                    .replace("@example.com", &format!("@sub{n}.example.com")),
+                ..u
+            })
+            .collect()
+    }
 }
 
 /// What to do when a role that still has members is deleted.

@@ -99,7 +99,10 @@ struct RateWindows {
 
 /// Everything mutable.
 pub(crate) struct Sim {
+    /// The account the app belongs to (a master account when it has sub-accounts).
     pub dir: Directory,
+    /// Its sub-accounts, by account id.
+    pub subs: std::collections::BTreeMap<String, Directory>,
     pub switches: Switches,
     pub creds: Credentials,
     pub stats: Stats,
@@ -126,12 +129,21 @@ impl Sim {
             .map_err(|e| anyhow::anyhow!("invalid switches: {e}"))?;
         let dir = Directory::new(config.users)
             .map_err(|e| anyhow::anyhow!("invalid users: {}", e.message))?;
+        let mut subs = std::collections::BTreeMap::new();
+        for (id, users) in config.sub_accounts {
+            let sub = Directory::new(users)
+                .map_err(|e| anyhow::anyhow!("invalid users of {id}: {}", e.message))?;
+            if id == config.account_id || id == "me" || subs.insert(id.clone(), sub).is_some() {
+                anyhow::bail!("sub-account id {id:?} is used twice");
+            }
+        }
         let rng = match config.seed {
             Some(seed) => StdRng::seed_from_u64(seed),
             None => StdRng::from_os_rng(),
         };
         Ok(Sim {
             dir,
+            subs,
             switches: config.switches,
             creds: Credentials {
                 account_id: config.account_id,
@@ -151,6 +163,21 @@ impl Sim {
             rate: RateWindows::default(),
             tracking_seq: 0,
         })
+    }
+
+    /// The directory a request is about: the app's own account for the account routes
+    /// (`account` = `None`), and for the Master Account routes (`/accounts/{accountId}/...`)
+    /// `me` or the account's own id (the master account itself) or one of its sub-accounts.
+    /// Any other id is Zoom's 2001.
+    pub fn dir_for(&mut self, account: Option<&str>) -> ApiResult<&mut Directory> {
+        match account {
+            None | Some("me") => Ok(&mut self.dir),
+            Some(id) if id == self.creds.account_id => Ok(&mut self.dir),
+            Some(id) => self
+                .subs
+                .get_mut(id)
+                .ok_or_else(|| ApiError::not_a_sub_account(id)),
+        }
     }
 
     /// A random alphanumeric string (role ids, tokens, page tokens).

@@ -223,6 +223,18 @@ impl IdentitySchema {
         }
     }
 
+    /// Adds an attribute that may be null (optional for import), e.g. an account that is
+    /// set only outside the default one.
+    pub fn optional(mut self, name: &str, description: &str) -> IdentitySchema {
+        self.attributes.push(IdentityAttribute {
+            name: name.to_string(),
+            ty: Type::String,
+            description: description.to_string(),
+            required_for_import: false,
+        });
+        self
+    }
+
     pub fn value_type(&self) -> Type {
         Type::Object(
             self.attributes
@@ -232,12 +244,13 @@ impl IdentitySchema {
         )
     }
 
-    /// The identity of a state: its identity attributes, if all are known and set.
+    /// The identity of a state: its identity attributes, if all are known and the required
+    /// ones set.
     pub fn identity_of(&self, state: &super::value::Value) -> Option<super::value::Value> {
         let mut out = std::collections::BTreeMap::new();
         for a in &self.attributes {
             let v = state.attr(&a.name);
-            if v.is_null() || !v.is_wholly_known() {
+            if (v.is_null() && a.required_for_import) || !v.is_wholly_known() {
                 return None;
             }
             out.insert(a.name.clone(), v.clone());

@@ -41,12 +41,16 @@ const MAX_RENEWALS: u32 = 6;
 #[derive(Clone)]
 pub struct ZoomClient {
     inner: Arc<Inner>,
+    /// The sub-account this handle calls through the Master Account API
+    /// (`/accounts/{accountId}/...`); `None` = the app's own account.
+    account: Option<Arc<str>>,
 }
 
 impl std::fmt::Debug for ZoomClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ZoomClient")
             .field("config", &self.inner.cfg)
+            .field("account", &self.account)
             .finish()
     }
 }
@@ -223,7 +227,24 @@ impl ZoomClient {
                 backoff,
                 cfg,
             }),
+            account: None,
         })
+    }
+
+    /// A handle on sub-account `account_id` of the app's account: the same calls, through
+    /// Zoom's Master Account API (`/accounts/{accountId}/roles`, ...; the `:master` scopes,
+    /// see [`super::endpoints::MasterForm`]). It shares this client's token, connection
+    /// pool, rate-limit buckets and counters: one token serves every account.
+    pub fn for_account(&self, account_id: &str) -> ZoomClient {
+        ZoomClient {
+            inner: self.inner.clone(),
+            account: Some(Arc::from(account_id)),
+        }
+    }
+
+    /// The sub-account this handle calls, if any.
+    pub fn account(&self) -> Option<&str> {
+        self.account.as_deref()
     }
 
     /// The configuration the client was built with.
@@ -662,7 +683,36 @@ impl ZoomClient {
         }
     }
 
+    // ---- sub-accounts --------------------------------------------------------------------
+
+    /// `GET /accounts?page_size=300`, following `next_page_token` to the end: the ids of
+    /// the sub-accounts of the app's account (a master account). De-duplicated in
+    /// first-seen order; entries without an id are skipped.
+    pub async fn list_sub_accounts(&self) -> Result<Vec<String>, Error> {
+        let listing = Listing {
+            op: Operation::ListSubAccounts,
+            what: "list sub-accounts".to_owned(),
+            path: vec!["accounts"],
+            query: Vec::new(),
+            items: "accounts",
+        };
+        self.list_all(
+            &listing,
+            |o| super::model::lenient_string(o.get("id")).filter(|s| !s.is_empty()),
+            String::clone,
+        )
+        .await
+    }
+
     // ---- the request loop ----------------------------------------------------------------
+
+    /// Which form of the REST API `op` is answered by, for classifying answers.
+    fn endpoint(&self, op: Operation) -> Endpoint {
+        match (&self.account, op) {
+            (Some(_), op) if op != Operation::ListSubAccounts => Endpoint::Master(op),
+            _ => Endpoint::Api(op),
+        }
+    }
 
     async fn execute_simple(&self, req: &Req<'_>) -> Result<Resp, Error> {
         let mut st = self.retry_state();
@@ -681,6 +731,12 @@ impl ZoomClient {
                 .path_segments_mut()
                 .map_err(|_| Error::configuration("api_url cannot take a path"))?;
             segs.pop_if_empty();
+            // The Master Account API mirrors every endpoint the client calls under
+            // /accounts/{accountId}; listing the sub-accounts is itself such a call.
+            if let (Some(account), true) = (&self.account, req.op != Operation::ListSubAccounts) {
+                segs.push("accounts");
+                segs.push(account);
+            }
             for p in &req.path {
                 segs.push(p);
             }
@@ -717,7 +773,7 @@ impl ZoomClient {
             what: req.what,
             method: &req.method,
             url: &url,
-            endpoint: Endpoint::Api(req.op),
+            endpoint: self.endpoint(req.op),
             mode,
         };
         loop {
@@ -759,7 +815,13 @@ impl ZoomClient {
             } = match transport::attempt(builder, &target, st, &inner.counters).await {
                 // A 2xx can still be a refusal or "not found": see error::check_success.
                 Ok(answer) => {
-                    match error::check_success(req.op, req.what, &answer.meta, &answer.body, mode) {
+                    match error::check_success(
+                        self.endpoint(req.op),
+                        req.what,
+                        &answer.meta,
+                        &answer.body,
+                        mode,
+                    ) {
                         Ok(()) => {
                             return Ok(Resp {
                                 status: answer.meta.status,

@@ -25,6 +25,36 @@ pub struct ApiEndpoint {
     pub granular_scope: &'static str,
     /// What the provider uses it for, for the documentation.
     pub used_for: &'static str,
+    /// The Master Account API form of the endpoint, when it has one: the same call for a
+    /// sub-account of the app's account (see [`MasterForm`]).
+    pub master: Option<MasterForm>,
+}
+
+/// The Master Account API form of an endpoint. Zoom's reference: "Master API endpoints are
+/// prepended with `/accounts/{accountId}`. The request body and responses mirror the
+/// standard Zoom APIs" (developers.zoom.us/docs/api/ma), and such calls "can only be used to
+/// manage their own sub accounts". `me` as `accountId` names the master account itself. The
+/// rate-limit category is the account form's: the reference gives none of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MasterForm {
+    /// Path template, e.g. `/accounts/{accountId}/roles/{roleId}/members`.
+    pub path: &'static str,
+    /// The classic scope (`<resource>:master`).
+    pub classic_scope: &'static str,
+    /// The granular scope (`<resource>:<action>:<detail>:master`).
+    pub granular_scope: &'static str,
+    /// Whether Zoom's reference names this scope; `false` = it follows the naming of the
+    /// documented ones and the documentation says so.
+    pub scope_documented: bool,
+}
+
+/// Which form of an endpoint a call uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Form {
+    /// The app's own account: `/roles`, `/users/{userId}`, ...
+    Account,
+    /// A sub-account, through the Master Account API: `/accounts/{accountId}/roles`, ...
+    Master,
 }
 
 impl ApiEndpoint {
@@ -32,10 +62,40 @@ impl ApiEndpoint {
     pub fn route(&self) -> String {
         format!("{} {}", self.method, self.path)
     }
+
+    /// The path template of `form` (the account form when there is no master form).
+    pub fn path_of(&self, form: Form) -> &'static str {
+        match (form, self.master) {
+            (Form::Master, Some(m)) => m.path,
+            _ => self.path,
+        }
+    }
+
+    /// The classic and granular scopes `form` needs.
+    pub fn scopes_of(&self, form: Form) -> (&'static str, &'static str) {
+        match (form, self.master) {
+            (Form::Master, Some(m)) => (m.classic_scope, m.granular_scope),
+            _ => (self.classic_scope, self.granular_scope),
+        }
+    }
+}
+
+const fn master(
+    path: &'static str,
+    classic_scope: &'static str,
+    granular_scope: &'static str,
+    scope_documented: bool,
+) -> Option<MasterForm> {
+    Some(MasterForm {
+        path,
+        classic_scope,
+        granular_scope,
+        scope_documented,
+    })
 }
 
 /// Every endpoint the client calls, one per [`Operation`], in [`Operation::ALL`] order.
-pub const ENDPOINTS: [ApiEndpoint; 10] = [
+pub const ENDPOINTS: [ApiEndpoint; 11] = [
     ApiEndpoint {
         operation: Operation::ListRoles,
         method: "GET",
@@ -44,6 +104,12 @@ pub const ENDPOINTS: [ApiEndpoint; 10] = [
         classic_scope: "role:read:admin",
         granular_scope: "role:read:list_roles:admin",
         used_for: "Listing roles (role lookups by name, `zoom_roles`, `terraform query`)",
+        master: master(
+            "/accounts/{accountId}/roles",
+            "role:master",
+            "role:read:list_roles:master",
+            true,
+        ),
     },
     ApiEndpoint {
         operation: Operation::CreateRole,
@@ -53,6 +119,12 @@ pub const ENDPOINTS: [ApiEndpoint; 10] = [
         classic_scope: "role:write:admin",
         granular_scope: "role:write:role:admin",
         used_for: "Creating a role",
+        master: master(
+            "/accounts/{accountId}/roles",
+            "role:master",
+            "role:write:role:master",
+            false,
+        ),
     },
     ApiEndpoint {
         operation: Operation::GetRole,
@@ -62,6 +134,12 @@ pub const ENDPOINTS: [ApiEndpoint; 10] = [
         classic_scope: "role:read:admin",
         granular_scope: "role:read:role:admin",
         used_for: "Reading a role",
+        master: master(
+            "/accounts/{accountId}/roles/{roleId}",
+            "role:master",
+            "role:read:role:master",
+            false,
+        ),
     },
     ApiEndpoint {
         operation: Operation::UpdateRole,
@@ -71,6 +149,12 @@ pub const ENDPOINTS: [ApiEndpoint; 10] = [
         classic_scope: "role:write:admin",
         granular_scope: "role:update:role:admin",
         used_for: "Updating a role",
+        master: master(
+            "/accounts/{accountId}/roles/{roleId}",
+            "role:master",
+            "role:update:role:master",
+            false,
+        ),
     },
     ApiEndpoint {
         operation: Operation::DeleteRole,
@@ -80,6 +164,12 @@ pub const ENDPOINTS: [ApiEndpoint; 10] = [
         classic_scope: "role:write:admin",
         granular_scope: "role:delete:role:admin",
         used_for: "Deleting a role",
+        master: master(
+            "/accounts/{accountId}/roles/{roleId}",
+            "role:master",
+            "role:delete:role:master",
+            false,
+        ),
     },
     ApiEndpoint {
         operation: Operation::ListMembers,
@@ -89,6 +179,12 @@ pub const ENDPOINTS: [ApiEndpoint; 10] = [
         classic_scope: "role:read:admin",
         granular_scope: "role:read:list_members:admin",
         used_for: "Reading a role's members",
+        master: master(
+            "/accounts/{accountId}/roles/{roleId}/members",
+            "role:master",
+            "role:read:list_members:master",
+            true,
+        ),
     },
     ApiEndpoint {
         operation: Operation::AssignMembers,
@@ -98,6 +194,12 @@ pub const ENDPOINTS: [ApiEndpoint; 10] = [
         classic_scope: "role:write:admin",
         granular_scope: "role:write:member:admin",
         used_for: "Assigning users to a role",
+        master: master(
+            "/accounts/{accountId}/roles/{roleId}/members",
+            "role:master",
+            "role:write:member:master",
+            true,
+        ),
     },
     ApiEndpoint {
         operation: Operation::UnassignMember,
@@ -107,6 +209,12 @@ pub const ENDPOINTS: [ApiEndpoint; 10] = [
         classic_scope: "role:write:admin",
         granular_scope: "role:delete:member:admin",
         used_for: "Taking a user out of a role",
+        master: master(
+            "/accounts/{accountId}/roles/{roleId}/members/{memberId}",
+            "role:master",
+            "role:delete:member:master",
+            false,
+        ),
     },
     ApiEndpoint {
         operation: Operation::GetUser,
@@ -116,6 +224,12 @@ pub const ENDPOINTS: [ApiEndpoint; 10] = [
         classic_scope: "user:read:admin",
         granular_scope: "user:read:user:admin",
         used_for: "Looking a user up by email or id",
+        master: master(
+            "/accounts/{accountId}/users/{userId}",
+            "user:master",
+            "user:read:user:master",
+            true,
+        ),
     },
     ApiEndpoint {
         operation: Operation::ListUsers,
@@ -125,6 +239,22 @@ pub const ENDPOINTS: [ApiEndpoint; 10] = [
         classic_scope: "user:read:admin",
         granular_scope: "user:read:list_users:admin",
         used_for: "Listing users (plans with many memberships, `terraform query`)",
+        master: master(
+            "/accounts/{accountId}/users",
+            "user:master",
+            "user:read:list_users:master",
+            true,
+        ),
+    },
+    ApiEndpoint {
+        operation: Operation::ListSubAccounts,
+        method: "GET",
+        path: "/accounts",
+        category: Category::Medium,
+        classic_scope: "account:read:admin",
+        granular_scope: "account:read:list_sub_accounts:master",
+        used_for: "Listing the sub-accounts (`terraform query` with `all_sub_accounts`)",
+        master: None,
     },
 ];
 
@@ -135,19 +265,69 @@ pub fn endpoint(op: Operation) -> &'static ApiEndpoint {
 
 /// The row for `method` and path template `path`, if the client calls it.
 pub fn endpoint_for(method: &str, path: &str) -> Option<&'static ApiEndpoint> {
-    ENDPOINTS
-        .iter()
-        .find(|e| e.method.eq_ignore_ascii_case(method) && e.path == path)
+    route_for(method, path).map(|(e, _)| e)
 }
 
-/// Every classic scope the provider can need, each once, in table order.
+/// The row and the form for `method` and path template `path` (either form's), if the
+/// client calls it.
+pub fn route_for(method: &str, path: &str) -> Option<(&'static ApiEndpoint, Form)> {
+    ENDPOINTS.iter().find_map(|e| {
+        if !e.method.eq_ignore_ascii_case(method) {
+            return None;
+        }
+        if e.path == path {
+            return Some((e, Form::Account));
+        }
+        e.master
+            .filter(|m| m.path == path)
+            .map(|_| (e, Form::Master))
+    })
+}
+
+/// Every classic scope the provider can need in the app's own account, each once, in table
+/// order.
 pub fn classic_scopes() -> Vec<&'static str> {
-    unique(ENDPOINTS.iter().map(|e| e.classic_scope))
+    unique(own_account().map(|e| e.classic_scope))
 }
 
-/// Every granular scope the provider can need, each once, in table order.
+/// Every granular scope the provider can need in the app's own account, each once, in
+/// table order.
 pub fn granular_scopes() -> Vec<&'static str> {
-    unique(ENDPOINTS.iter().map(|e| e.granular_scope))
+    unique(own_account().map(|e| e.granular_scope))
+}
+
+/// Every classic scope the provider can need for sub-accounts, each once, in table order.
+pub fn master_classic_scopes() -> Vec<&'static str> {
+    unique(
+        ENDPOINTS
+            .iter()
+            .filter_map(|e| e.master.map(|m| m.classic_scope)),
+    )
+}
+
+/// Every granular scope the provider can need for sub-accounts (the master forms, and the
+/// listing of sub-accounts), each once, in table order.
+pub fn master_granular_scopes() -> Vec<&'static str> {
+    unique(
+        ENDPOINTS
+            .iter()
+            .filter_map(|e| e.master.map(|m| m.granular_scope))
+            .chain(master_only().map(|e| e.granular_scope)),
+    )
+}
+
+/// The rows of the app's own account (all but the Master Account API's own endpoints).
+fn own_account() -> impl Iterator<Item = &'static ApiEndpoint> {
+    ENDPOINTS.iter().filter(|e| !is_master_only(e))
+}
+
+/// The Master Account API's own endpoints (listing sub-accounts).
+fn master_only() -> impl Iterator<Item = &'static ApiEndpoint> {
+    ENDPOINTS.iter().filter(|e| is_master_only(e))
+}
+
+fn is_master_only(e: &ApiEndpoint) -> bool {
+    e.granular_scope.ends_with(":master")
 }
 
 fn unique(it: impl Iterator<Item = &'static str>) -> Vec<&'static str> {
@@ -187,12 +367,40 @@ mod tests {
             ["role:read:admin", "role:write:admin", "user:read:admin"]
         );
         let granular = granular_scopes();
-        assert_eq!(granular.len(), ENDPOINTS.len());
+        assert_eq!(granular.len(), ENDPOINTS.len() - 1);
         assert!(granular.contains(&"user:read:list_users:admin"));
-        for e in &ENDPOINTS {
+        for e in own_account() {
             // Granular scopes have a resource, an action, a detail and `admin`.
             assert_eq!(e.granular_scope.split(':').count(), 4, "{}", e.route());
+            assert!(e.granular_scope.ends_with(":admin"), "{}", e.route());
             assert_eq!(e.classic_scope.split(':').count(), 3, "{}", e.route());
         }
+    }
+
+    #[test]
+    fn master_forms_mirror_the_account_forms() {
+        for e in &ENDPOINTS {
+            let Some(m) = e.master else {
+                assert!(is_master_only(e), "{}", e.route());
+                continue;
+            };
+            assert_eq!(m.path, format!("/accounts/{{accountId}}{}", e.path));
+            let (resource, rest) = e.granular_scope.split_once(':').unwrap();
+            let want = format!("{resource}:{}", rest.replace(":admin", ":master"));
+            assert_eq!(m.granular_scope, want, "{}", e.route());
+            assert_eq!(m.classic_scope, format!("{resource}:master"));
+            assert_eq!(route_for(e.method, m.path), Some((e, Form::Master)));
+            assert_eq!(route_for(e.method, e.path), Some((e, Form::Account)));
+        }
+        let master = master_granular_scopes();
+        // The scopes a Zoom user listed from his token are among them.
+        for s in [
+            "role:read:list_roles:master",
+            "role:write:member:master",
+            "role:read:list_members:master",
+        ] {
+            assert!(master.contains(&s), "{s}");
+        }
+        assert_eq!(master_classic_scopes(), ["role:master", "user:master"]);
     }
 }

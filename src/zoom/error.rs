@@ -350,7 +350,7 @@ pub(crate) fn host_of(url: &url::Url) -> String {
 
 fn server_of(endpoint: Endpoint) -> Server {
     match endpoint {
-        Endpoint::Api(_) => Server::Api,
+        Endpoint::Api(_) | Endpoint::Master(_) => Server::Api,
         Endpoint::Token => Server::Token,
     }
 }
@@ -364,7 +364,7 @@ fn unreachable_advice(host: &str, endpoint: Endpoint, timeout: bool) -> String {
             super::config::DEFAULT_TOKEN_URL,
             super::config::GOV_TOKEN_URL,
         ),
-        Endpoint::Api(_) => (
+        Endpoint::Api(_) | Endpoint::Master(_) => (
             "api_url",
             super::config::DEFAULT_API_URL,
             super::config::GOV_API_URL,
@@ -449,8 +449,11 @@ pub(crate) enum AuthMode {
 /// different things on different endpoints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Endpoint {
-    /// The REST API, answering this operation.
+    /// The REST API, answering this operation for the app's own account.
     Api(Operation),
+    /// The REST API's Master Account form (`/accounts/{accountId}/...`), answering this
+    /// operation for a sub-account.
+    Master(Operation),
     /// The OAuth token endpoint.
     Token,
 }
@@ -555,7 +558,8 @@ fn documented_success(op: Operation) -> Option<&'static str> {
         | Operation::GetRole
         | Operation::ListMembers
         | Operation::GetUser
-        | Operation::ListUsers => None,
+        | Operation::ListUsers
+        | Operation::ListSubAccounts => None,
     }
 }
 
@@ -569,14 +573,18 @@ fn documented_success(op: Operation) -> Option<&'static str> {
 /// work was done (a role with an id, assigned `ids`) is accepted whatever its status; a
 /// 201 to a create without the role is left to the caller, which looks the role up.
 pub(crate) fn check_success(
-    op: Operation,
+    endpoint: Endpoint,
     what: &str,
     meta: &AnswerMeta,
     body: &[u8],
     auth: AuthMode,
 ) -> Result<(), Error> {
+    let op = match endpoint {
+        Endpoint::Api(op) | Endpoint::Master(op) => op,
+        Endpoint::Token => return Ok(()),
+    };
     if embedded_error(body).is_some() {
-        return Err(from_answer(what, meta, body, Endpoint::Api(op), auth));
+        return Err(from_answer(what, meta, body, endpoint, auth));
     }
     let status = meta.status;
     let obj = serde_json::from_slice::<Value>(body)
@@ -595,7 +603,8 @@ pub(crate) fn check_success(
         | Operation::GetRole
         | Operation::ListMembers
         | Operation::GetUser
-        | Operation::ListUsers => true,
+        | Operation::ListUsers
+        | Operation::ListSubAccounts => true,
     };
     if ok {
         return Ok(());
@@ -706,7 +715,11 @@ pub(crate) fn classify(
             };
             return (kind, None);
         }
-        Endpoint::Api(op) => op,
+        Endpoint::Api(op) | Endpoint::Master(op) => op,
+    };
+    let form = match endpoint {
+        Endpoint::Master(_) => super::endpoints::Form::Master,
+        _ => super::endpoints::Form::Account,
     };
     let not_found = |m: Missing| (ErrorKind::NotFound, Some(m));
     match body.code {
@@ -714,12 +727,8 @@ pub(crate) fn classify(
         Some(code @ (4700 | 4711)) => {
             // The exact scope this call needs, from the endpoint table, in the style the
             // code names (4700 classic, 4711 granular); then any others Zoom's message lists.
-            let row = super::endpoints::endpoint(op);
-            let needed = if code == 4711 {
-                row.granular_scope
-            } else {
-                row.classic_scope
-            };
+            let (classic, granular) = super::endpoints::endpoint(op).scopes_of(form);
+            let needed = if code == 4711 { granular } else { classic };
             let mut scopes = vec![needed.to_owned()];
             for s in parse_scopes(&body.message) {
                 if !scopes.contains(&s) {
@@ -735,6 +744,11 @@ pub(crate) fn classify(
         Some(1120) if op == Operation::GetUser => return not_found(Missing::User),
         Some(1224) => return (ErrorKind::NameConflict, None),
         Some(2300) => return (ErrorKind::PermissionOrPlan, None),
+        // "This account does not exist or does not belong to you: {accountId}" (the Master
+        // Account API, for an id that is not a sub-account of the app's account). Not a
+        // missing role or user: the account setting is wrong, and nothing may be dropped
+        // from state because of it.
+        Some(2001) => return (ErrorKind::PermissionOrPlan, None),
         _ => {}
     }
     let about_one = names_a_role(op) || op == Operation::GetUser;
@@ -812,7 +826,7 @@ pub(crate) fn from_answer(
         // Never echo a token endpoint's free text: it is the one place a credential
         // could appear.
         message: match endpoint {
-            Endpoint::Api(_) => text_snippet(body, meta.status),
+            Endpoint::Api(_) | Endpoint::Master(_) => text_snippet(body, meta.status),
             Endpoint::Token => http_reason(meta.status).to_owned(),
         },
         oauth_error: None,
@@ -904,10 +918,18 @@ fn default_advice(e: &Inner) -> Option<String> {
             } else {
                 scopes.join(", ")
             };
-            let (style, all) = if e.code == Some(4711) {
-                ("granular scopes", super::endpoints::granular_scopes())
-            } else {
-                ("classic scopes", super::endpoints::classic_scopes())
+            let master = scopes.iter().any(|s| s.ends_with(":master"));
+            let (style, all) = match (e.code == Some(4711), master) {
+                (true, false) => ("granular scopes", super::endpoints::granular_scopes()),
+                (false, false) => ("classic scopes", super::endpoints::classic_scopes()),
+                (true, true) => (
+                    "granular scopes, for sub-accounts",
+                    super::endpoints::master_granular_scopes(),
+                ),
+                (false, true) => (
+                    "classic scopes, for sub-accounts",
+                    super::endpoints::master_classic_scopes(),
+                ),
             };
             format!(
                 "Add {list} to the app's scopes in the Zoom App Marketplace (everything the client can \
@@ -917,6 +939,11 @@ fn default_advice(e: &Inner) -> Option<String> {
             )
         }
         ErrorKind::PermissionOrPlan => match e.code {
+            Some(2001) => "Zoom's Master Account API answers only for sub-accounts of the app's own account: \
+                 check the sub-account's id (Zoom's admin pages list them under Account Management > Sub \
+                 Accounts), and that the app's account is a master account with the \"Manage the \
+                 subaccount\" privilege."
+                .to_owned(),
             Some(2300) => "Zoom did not recognise the endpoint: check api_url (normally https://api.zoom.us/v2), \
                  the HTTP method, and that the account's plan allows role management (Pro or higher)."
                 .to_owned(),
@@ -1537,7 +1564,7 @@ mod tests {
             let what = format!("{} (HTTP {status} {body})", op.name());
             let e = if (200..300).contains(&status) {
                 check_success(
-                    op,
+                    Endpoint::Api(op),
                     &what,
                     &meta,
                     body.as_bytes(),
@@ -1556,6 +1583,35 @@ mod tests {
             assert_eq!((e.kind(), e.missing()), (&kind, missing), "{what}");
             assert_eq!(e.http_status(), Some(status), "{what}");
         }
+    }
+
+    #[test]
+    fn master_answers_name_master_scopes_and_2001_the_account() {
+        let meta = AnswerMeta {
+            status: 400,
+            tracking_id: None,
+            rate_limit_type: None,
+        };
+        let e = from_answer(
+            "list roles",
+            &meta,
+            br#"{"code":4711,"message":"Invalid access token, does not contain scopes:[role:read:list_roles:master]."}"#,
+            Endpoint::Master(Operation::ListRoles),
+            AuthMode::ClientCredentials,
+        );
+        assert_eq!(e.missing_scopes(), ["role:read:list_roles:master"]);
+        let t = e.to_string();
+        assert!(t.contains("role:write:member:master"), "{t}");
+        let e = from_answer(
+            "list roles",
+            &meta,
+            br#"{"code":2001,"message":"This account does not exist or does not belong to you: nope."}"#,
+            Endpoint::Master(Operation::ListRoles),
+            AuthMode::ClientCredentials,
+        );
+        assert_eq!(e.kind(), &ErrorKind::PermissionOrPlan);
+        assert!(!e.is_not_found());
+        assert!(e.to_string().contains("Sub Accounts"), "{e}");
     }
 
     #[test]
@@ -1585,7 +1641,13 @@ mod tests {
                 tracking_id: None,
                 rate_limit_type: None,
             };
-            let r = check_success(op, "x", &meta, body.as_bytes(), AuthMode::ClientCredentials);
+            let r = check_success(
+                Endpoint::Api(op),
+                "x",
+                &meta,
+                body.as_bytes(),
+                AuthMode::ClientCredentials,
+            );
             assert!(r.is_ok(), "{} {status} {body}: {r:?}", op.name());
         }
     }
@@ -1598,7 +1660,7 @@ mod tests {
             rate_limit_type: None,
         };
         let e = check_success(
-            Operation::UpdateRole,
+            Endpoint::Api(Operation::UpdateRole),
             "update role r1",
             &meta,
             b"{}",

@@ -33,7 +33,8 @@ pub use config::{
     DEFAULT_WINDOW_MARGIN, GOV_API_URL, GOV_TOKEN_URL,
 };
 pub use endpoints::{
-    classic_scopes, endpoint, endpoint_for, granular_scopes, ApiEndpoint, ENDPOINTS,
+    classic_scopes, endpoint, endpoint_for, granular_scopes, master_classic_scopes,
+    master_granular_scopes, route_for, ApiEndpoint, Form, MasterForm, ENDPOINTS,
 };
 #[cfg(test)]
 pub(crate) use error::{from_answer, AnswerMeta, AuthMode, Endpoint};

@@ -30,11 +30,13 @@ pub enum Operation {
     GetUser,
     /// `GET /users?status=active` (paginated)
     ListUsers,
+    /// `GET /accounts` (paginated): the sub-accounts of the app's account
+    ListSubAccounts,
 }
 
 impl Operation {
     /// Every operation, in declaration order.
-    pub const ALL: [Operation; 10] = [
+    pub const ALL: [Operation; 11] = [
         Operation::ListRoles,
         Operation::CreateRole,
         Operation::GetRole,
@@ -45,6 +47,7 @@ impl Operation {
         Operation::UnassignMember,
         Operation::GetUser,
         Operation::ListUsers,
+        Operation::ListSubAccounts,
     ];
 
     /// Zoom's rate-limit category of the operation (from the endpoint table,
@@ -66,6 +69,7 @@ impl Operation {
             Operation::UnassignMember => "unassign_member",
             Operation::GetUser => "get_user",
             Operation::ListUsers => "list_users",
+            Operation::ListSubAccounts => "list_sub_accounts",
         }
     }
 

@@ -163,7 +163,7 @@ pub(crate) async fn attempt(
     let duration_ms = sent.elapsed().as_millis() as u64;
     let tracking_id = meta.tracking_id.as_deref().unwrap_or("");
     match t.endpoint {
-        Endpoint::Api(op) => debug!(
+        Endpoint::Api(op) | Endpoint::Master(op) => debug!(
             target: "zoom",
             operation = op.name(),
             method = %t.method,

@@ -216,3 +216,77 @@ async fn the_client_is_shared_by_clones_and_tasks() {
     assert_eq!(s.requests[&Operation::GetUser], 40);
     assert_eq!(s.total_requests, 40);
 }
+
+#[tokio::test]
+async fn a_sub_account_handle_calls_the_master_account_api() {
+    let sim = start(
+        SimConfig::default()
+            .with_users(2)
+            .with_seed(1)
+            .with_sub_accounts(2, 2),
+    )
+    .await;
+    let c = client(&sim);
+    let sub = c.for_account("sub2");
+    assert_eq!(sub.account(), Some("sub2"));
+    let role = sub.create_role(&new_role("Auditors")).await.unwrap();
+    sub.assign_members(
+        &role.id,
+        &[MemberRef::Email("user1@sub2.example.com".into())],
+    )
+    .await
+    .unwrap();
+    let members = sub.list_members(&role.id).await.unwrap();
+    assert_eq!(members[0].id, "s2u00001");
+    assert_eq!(
+        sub.get_user("s2u00001").await.unwrap().role_id.as_deref(),
+        Some(role.id.as_str())
+    );
+    // The app's own account and the other sub-account don't have it.
+    assert!(c.get_role(&role.id).await.unwrap_err().is_not_found());
+    assert!(c
+        .for_account("sub1")
+        .get_role(&role.id)
+        .await
+        .unwrap_err()
+        .is_not_found());
+    assert_eq!(c.list_sub_accounts().await.unwrap(), ["sub1", "sub2"]);
+    assert_eq!(sub.list_sub_accounts().await.unwrap(), ["sub1", "sub2"]);
+    // One token for every account.
+    assert_eq!(c.stats().token_fetches, 1);
+    let log = sim.log();
+    assert!(log
+        .iter()
+        .any(|e| e.path == format!("/v2/accounts/sub2/roles/{}/members", role.id)));
+    // Not a sub-account: Zoom's 2001, not "not found".
+    let e = c.for_account("other").list_roles(None).await.unwrap_err();
+    assert_eq!(e.zoom_code(), Some(2001));
+    assert!(!e.is_not_found());
+}
+
+#[tokio::test]
+async fn a_sub_account_call_without_master_scopes_names_the_master_scope() {
+    let sim = start(
+        SimConfig::default()
+            .with_users(1)
+            .with_seed(1)
+            .with_sub_accounts(1, 1)
+            .with_switches(|s| s.scopes = Some(vec!["role:read:list_roles:admin".into()])),
+    )
+    .await;
+    let c = client(&sim);
+    assert!(c.list_roles(None).await.is_ok());
+    let e = c.for_account("sub1").list_roles(None).await.unwrap_err();
+    assert_eq!(e.missing_scopes()[0], "role:read:list_roles:master");
+    assert_eq!(e.operation(), "list roles");
+    // Listing sub-accounts is a Master Account API call of its own, with its own scope.
+    let e = c.list_sub_accounts().await.unwrap_err();
+    assert_eq!(
+        e.missing_scopes()[0],
+        "account:read:list_sub_accounts:master"
+    );
+    assert_eq!(
+        terraform_provider_zoom::zoom::endpoint(Operation::ListSubAccounts).path,
+        "/accounts"
+    );
+}

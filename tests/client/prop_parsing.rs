@@ -70,12 +70,16 @@ fn padding() -> impl Strategy<Value = String> {
 fn import_ids_never_panic_and_ok_means_role_slash_member() {
     runner(2_000)
         .run(&import_like(), |id| {
-            if let Ok((role, member)) = parse_import_id(&id) {
+            if let Ok((account, role, member)) = parse_import_id(&id) {
                 prop_assert!(!role.is_empty() && !role.contains('/'));
                 prop_assert!(role != "0" && role != "2", "system role {role}");
                 let m = member.as_str();
                 prop_assert!(!m.is_empty() && !m.contains('/'));
-                prop_assert_eq!(format!("{role}/{m}"), id.trim());
+                let whole = match &account {
+                    Some(a) => format!("{a}/{role}/{m}"),
+                    None => format!("{role}/{m}"),
+                };
+                prop_assert_eq!(whole, id.trim());
                 prop_assert_eq!(matches!(member, MemberRef::Email(_)), m.contains('@'));
             }
             Ok(())
@@ -90,7 +94,16 @@ fn import_ids_with_a_user_id_round_trip() {
             &(padding(), role_id(), user_id(), padding()),
             |(pre, role, user, post)| {
                 let got = parse_import_id(&format!("{pre}{role}/{user}{post}"));
-                prop_assert_eq!(got.ok(), Some((role, MemberRef::Id(user))));
+                prop_assert_eq!(
+                    got.ok(),
+                    Some((None, role.clone(), MemberRef::Id(user.clone())))
+                );
+                // The same in a sub-account.
+                let got = parse_import_id(&format!("{pre}sub1/{role}/{user}{post}"));
+                prop_assert_eq!(
+                    got.ok(),
+                    Some((Some("sub1".to_string()), role, MemberRef::Id(user)))
+                );
                 Ok(())
             },
         )
@@ -104,7 +117,7 @@ fn import_ids_with_an_email_round_trip() {
             &(padding(), role_id(), email(), padding()),
             |(pre, role, email, post)| {
                 let got = parse_import_id(&format!("{pre}{role}/{email}{post}"));
-                prop_assert_eq!(got.ok(), Some((role, MemberRef::Email(email))));
+                prop_assert_eq!(got.ok(), Some((None, role, MemberRef::Email(email))));
                 Ok(())
             },
         )

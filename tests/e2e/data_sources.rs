@@ -152,6 +152,7 @@ fn each_data_source_reads_what_zoom_holds(tf: &Terraform) {
             assert_eq!(
                 out["by_email"],
                 json!({
+                    "account_id": null,
                     "id": "u00002",
                     "email": "user2@example.com",
                     "first_name": "User",

@@ -41,6 +41,7 @@ mod role_members;
 mod scale;
 mod secrets;
 mod shared_app;
+mod sub_accounts;
 
 fn main() -> std::process::ExitCode {
     support::harness::run([
@@ -66,5 +67,6 @@ fn main() -> std::process::ExitCode {
         scale::cases(),
         secrets::cases(),
         shared_app::cases(),
+        sub_accounts::cases(),
     ])
 }

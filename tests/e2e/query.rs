@@ -67,8 +67,8 @@ resource "zoom_role_membership" "sam" {{
         .unwrap();
     assert_eq!(
         paul["instances"][0]["identity"],
-        serde_json::json!({"role_id": "1", "user_id": "u00001"}),
-        "identity stored in state"
+        serde_json::json!({"account_id": null, "role_id": "1", "user_id": "u00001"}),
+        "identity stored in state (no account: the app's own)"
     );
 }
 

@@ -13,4 +13,5 @@ mod control;
 mod faults;
 mod members;
 mod roles;
+mod sub_accounts;
 mod users;

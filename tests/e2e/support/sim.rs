@@ -24,6 +24,23 @@ pub fn zoom_with(users: usize, switches: impl FnOnce(&mut Switches)) -> Zoom {
     }
 }
 
+/// A master account with `users` users and sub-accounts `sub1`..`subN`, each with
+/// `users` users of its own (`user1@sub1.example.com` = `s1u00001`, ...).
+pub fn zoom_with_sub_accounts(
+    users: usize,
+    subs: usize,
+    switches: impl FnOnce(&mut Switches),
+) -> Zoom {
+    let config = SimConfig::default()
+        .with_users(users)
+        .with_sub_accounts(subs, users)
+        .with_seed(7)
+        .with_switches(switches);
+    Zoom {
+        sim: sim::spawn_in_thread(config).expect("start zoom-sim"),
+    }
+}
+
 /// A simulator that also accepts a fixed access token.
 pub fn zoom_with_token(users: usize, token: &str) -> Zoom {
     let config = SimConfig::default()
@@ -66,6 +83,23 @@ impl Zoom {
             .iter()
             .find(|r| r.role.name == name)
             .map(|r| r.role.id.clone())
+    }
+
+    /// What sub-account `account` holds now.
+    pub fn sub_account(&self, account: &str) -> terraform_provider_zoom::sim::DirectoryDump {
+        self.sim
+            .sub_account_state(account)
+            .unwrap_or_else(|| panic!("no sub-account {account}"))
+    }
+
+    /// Requests since the last reset whose path (under `/v2`) is `path`.
+    pub fn count_path(&self, method: &str, path: &str) -> usize {
+        let full = format!("/v2{path}");
+        self.sim
+            .log()
+            .iter()
+            .filter(|e| e.method == method && e.path == full)
+            .count()
     }
 
     /// Requests to a route key such as `"DELETE /roles/{roleId}/members/{memberId}"`.
@@ -121,6 +155,30 @@ impl Zoom {
             "POST",
             "/roles",
             Some(serde_json::json!({"name": name, "description": "", "privileges": privileges})),
+        );
+        r["id"].as_str().expect("role id").to_string()
+    }
+
+    /// Assigns users (ids) to a role of sub-account `account`, through the Master
+    /// Account API.
+    pub fn assign_in(&self, account: &str, role_id: &str, user_ids: &[&str]) {
+        let members: Vec<_> = user_ids
+            .iter()
+            .map(|id| serde_json::json!({"id": id}))
+            .collect();
+        self.call(
+            "POST",
+            &format!("/accounts/{account}/roles/{role_id}/members"),
+            Some(serde_json::json!({ "members": members })),
+        );
+    }
+
+    /// Creates a custom role in sub-account `account`; returns its id.
+    pub fn create_role_in(&self, account: &str, name: &str) -> String {
+        let r = self.call(
+            "POST",
+            &format!("/accounts/{account}/roles"),
+            Some(serde_json::json!({"name": name, "description": "", "privileges": ["User:Read"]})),
         );
         r["id"].as_str().expect("role id").to_string()
     }

@@ -36,7 +36,7 @@ pub struct Step<'a> {
     error_checks: Vec<RunCheck<'a>>,
     plan_empty: bool,
     checks: Vec<Check<'a>>,
-    import: Option<(String, IdOf<'a>)>,
+    imports: Vec<(String, IdOf<'a>)>,
 }
 
 impl<'a> Step<'a> {
@@ -50,7 +50,7 @@ impl<'a> Step<'a> {
             error_checks: Vec::new(),
             plan_empty: true,
             checks: Vec::new(),
-            import: None,
+            imports: Vec::new(),
         }
     }
 
@@ -94,12 +94,13 @@ impl<'a> Step<'a> {
 
     /// After the step, `terraform import address <id>` in a fresh directory with the same
     /// configuration must read the same attributes as the apply stored, and plan empty.
+    /// May be given several times: each import is checked.
     pub fn import_verify(
         mut self,
         address: &str,
         id_of: impl Fn(&Workspace) -> String + 'a,
     ) -> Step<'a> {
-        self.import = Some((address.to_string(), Box::new(id_of)));
+        self.imports.push((address.to_string(), Box::new(id_of)));
         self
     }
 }
@@ -179,7 +180,7 @@ impl<'a> Steps<'a> {
             for check in &step.checks {
                 check(&ws);
             }
-            if let Some((address, id_of)) = &step.import {
+            for (address, id_of) in &step.imports {
                 import_verify(&ws, &step.config, address, &id_of(&ws), n);
             }
         }
