@@ -4,7 +4,7 @@
 //!
 //! It measures cargo's release binary (dynamically linked) and, when it has been built
 //! (`make release`), the static one release.sh packages, in alternating runs so both see
-//! the same machine.
+//! the same machine. `PLUGIN_STARTUP_BINS=a:b` measures other builds instead, alternately.
 
 #[path = "../tests/plugin/support.rs"]
 mod plugin;
@@ -16,6 +16,9 @@ use terraform_provider_zoom::tfplugin::wire::tfplugin6::get_provider_schema;
 use terraform_provider_zoom::tfplugin::wire::tfplugin6::provider_client::ProviderClient;
 
 const RUNS: usize = 20;
+
+/// Colon-separated provider binaries to measure instead (alternately), e.g. two builds.
+const BINS_ENV: &str = "PLUGIN_STARTUP_BINS";
 
 fn rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -76,7 +79,10 @@ async fn main() {
     let mut bins = vec![PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-zoom"))];
     let static_bin = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("target/x86_64-unknown-linux-gnu/release/terraform-provider-zoom");
-    if static_bin.exists() {
+    if let Some(list) = std::env::var_os(BINS_ENV) {
+        // Other builds to compare, e.g. before and after a change.
+        bins = std::env::split_paths(&list).collect();
+    } else if static_bin.exists() {
         bins.push(static_bin);
     } else {
         println!("(no static release binary: run `make release` to measure it too)");
