@@ -357,8 +357,10 @@ fn breakdown(ours: &[Measured], floor: &[Measured]) {
             busy / n / c * 1e6
         );
     }
+    // Busy time is wall time spent polling, so on a loaded machine it also holds time the
+    // process was descheduled, and this difference can come out below zero.
     println!(
-        "  provider CPU outside the RPC handlers (TLS, HTTP/2, gRPC framing, runtime, start-up): {:.3} s",
+        "  provider CPU outside the RPC handlers (TLS, HTTP/2, gRPC framing, runtime, start-up; CPU less busy time): {:.3} s",
         avg(&|m| m.provider_cpu(), ours) - busy_all
     );
 }

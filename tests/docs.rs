@@ -1103,6 +1103,8 @@ fn is_known_word(w: &str) -> bool {
         "required_providers",
         "required_version",
         "include_resource",
+        "for_each",
+        "terraform_data",
         "all_0",
         "all_1",
     ];
