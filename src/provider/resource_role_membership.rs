@@ -139,6 +139,9 @@ impl Resource for RoleMembershipResource {
         plan_account(data, plan);
         let account_known = !plan.planned.attr(ACCOUNT_ID).is_unknown();
         let account = account_in(&plan.planned).map(str::to_string);
+        // The lock-out rail guards the app's own account: the user the app acts as is one
+        // of its users, and a sub-account's roles don't grant the app its scopes.
+        let guards_lockout = account.is_none() && account_known;
         // An email that differs only in case names the same user: no change at all, the state
         // keeps its spelling (so an import plans empty whatever case the configuration uses).
         if plan.is_update() {
@@ -165,7 +168,7 @@ impl Resource for RoleMembershipResource {
         if moving {
             if let (Ok(ready), true) = (data.ready(), account_known) {
                 let handle = ready.account_for(account.as_deref());
-                check_against_zoom(data, &handle, plan).await;
+                check_against_zoom(data, &handle, plan, guards_lockout).await;
             }
         } else if let (Some(user_id), Some(role_id)) = (
             plan.planned.attr("user_id").as_str().map(str::to_string),
@@ -174,9 +177,7 @@ impl Resource for RoleMembershipResource {
             // Unchanged, but another membership may be moving the same user elsewhere.
             claim_user(data, plan, &user_id, &role_id);
         }
-        // The lock-out rail guards the app's own account: the user the app acts as is one
-        // of its users, and a sub-account's roles don't grant the app its scopes.
-        if !plan.diagnostics.has_errors() && account.is_none() && account_known {
+        if !plan.diagnostics.has_errors() && guards_lockout {
             check_lockout(data, plan, moving).await;
         }
         let id = if account_known {
@@ -509,7 +510,13 @@ async fn check_lockout(data: &ProviderData, plan: &mut Plan, moving: bool) {
 
 /// Plan-time checks that need Zoom: the role exists, the user exists (and user_id and
 /// email agree), and no other membership in this plan claims the same user.
-async fn check_against_zoom(data: &ProviderData, account: &Account, plan: &mut Plan) {
+/// `guards_lockout`: the lock-out check follows, so the app's own user is read alongside.
+async fn check_against_zoom(
+    data: &ProviderData,
+    account: &Account,
+    plan: &mut Plan,
+    guards_lockout: bool,
+) {
     let role_id = plan.planned.attr("role_id").as_str().map(str::to_string);
     // Resolve the user once: by id when given, else by email.
     let config_id = plan.config.attr("user_id").as_str().map(str::to_string);
@@ -528,7 +535,7 @@ async fn check_against_zoom(data: &ProviderData, account: &Account, plan: &mut P
     };
     let who = config_id.clone().or(config_email.clone());
     // The role list, the user and the app's own user (for the lock-out check that
-    // follows, which guards the app's own account only) don't depend on each other: ask
+    // follows) don't depend on each other: ask
     // for them together, so that a plan waits on Zoom once rather than three times in a
     // row. Each is read once per process.
     let (roles, looked_up, _) = tokio::join!(
@@ -545,7 +552,7 @@ async fn check_against_zoom(data: &ProviderData, account: &Account, plan: &mut P
             }
         },
         async {
-            if account.sub_account().is_none() {
+            if guards_lockout {
                 let _ = account.me().await;
             }
         },
