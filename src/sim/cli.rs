@@ -57,6 +57,7 @@ Behaviour
   --unpaid                    mutations answer HTTP 200 {code:200} and change nothing
   --refusal-body FORM         coded (default) | empty: the unpaid refusals' body, or {}
   --not-found-form FORM       1034 (default) | 300 | 200 | 404: how a missing role is answered
+  --foreign-account-status S  400 (default) | 404: the HTTP status of code 2001 (not a sub-account)
   --member-list-lag-ms MS     member listings show membership as of MS ago
   --create-empty-body         POST /roles answers 201 with an empty body
   --delete-role-with-members POLICY   move-to-member (default) | reject
@@ -175,6 +176,9 @@ where
             "--unpaid" => s.unpaid = true,
             "--refusal-body" => s.refusal_body = value(&flag)?.parse()?,
             "--not-found-form" => s.not_found_form = value(&flag)?.parse()?,
+            "--foreign-account-status" => {
+                s.foreign_account_status = parse_num(&flag, &value(&flag)?)?
+            }
             "--member-list-lag-ms" => s.member_list_lag_ms = parse_num(&flag, &value(&flag)?)?,
             "--create-empty-body" => s.create_empty_body = true,
             "--delete-role-with-members" => s.delete_role_with_members = value(&flag)?.parse()?,
@@ -232,6 +236,8 @@ mod tests {
             "--refusal-body",
             "empty",
             "--not-found-form=300",
+            "--foreign-account-status",
+            "404",
             "--single-token",
             "--token-api-url",
             "https://api.zoom.us",
@@ -249,6 +255,7 @@ mod tests {
         assert!(s.unpaid);
         assert_eq!(s.refusal_body, crate::sim::RefusalBody::Empty);
         assert_eq!(s.not_found_form, crate::sim::NotFoundForm::Code300);
+        assert_eq!(s.foreign_account_status, 404);
         assert!(s.single_token);
         assert_eq!(s.token_api_url.as_deref(), Some("https://api.zoom.us"));
         assert_eq!(s.app_user.as_deref(), Some("user2@example.com"));

@@ -212,6 +212,9 @@ pub struct Switches {
     pub refusal_body: RefusalBody,
     /// How a missing role is answered.
     pub not_found_form: NotFoundForm,
+    /// The HTTP status of code 2001 (an account id that is not a sub-account): Zoom's
+    /// reference gives the code without the status, so 400 (default) or 404.
+    pub foreign_account_status: u16,
     /// Member listings show membership as it was this many milliseconds ago.
     pub member_list_lag_ms: u64,
     /// `POST /roles` answers 201 with an empty body.
@@ -247,6 +250,7 @@ impl Default for Switches {
             unpaid: false,
             refusal_body: RefusalBody::Coded,
             not_found_form: NotFoundForm::Code1034,
+            foreign_account_status: 400,
             member_list_lag_ms: 0,
             create_empty_body: false,
             delete_role_with_members: DeleteRolePolicy::MoveToMember,
@@ -272,6 +276,12 @@ impl Switches {
         if self.token_lifetime_ms > MAX_TOKEN_LIFETIME_MS {
             return Err(format!(
                 "token_lifetime_ms must be at most {MAX_TOKEN_LIFETIME_MS} (one year)"
+            ));
+        }
+        if !matches!(self.foreign_account_status, 400 | 404) {
+            return Err(format!(
+                "foreign_account_status must be 400 or 404, not {}",
+                self.foreign_account_status
             ));
         }
         if self.latency_min_ms > self.latency_max_ms {

@@ -59,13 +59,13 @@ impl ApiError {
         )
     }
 
-    /// Code 2001, HTTP 400: the Master Account API's answer for an account id that is not
-    /// a sub-account of the caller's account (Zoom's reference lists it for the
+    /// Code 2001: the Master Account API's answer for an account id that is not a
+    /// sub-account of the caller's account (Zoom's reference lists it for the
     /// `/accounts/{accountId}` endpoints: "This account does not exist or does not belong
-    /// to you: {subAccountId}").
-    pub fn not_a_sub_account(id: &str) -> Self {
+    /// to you: {subAccountId}", without an HTTP status: `status` is 400 or 404).
+    pub fn not_a_sub_account(id: &str, status: u16) -> Self {
         Self::new(
-            StatusCode::BAD_REQUEST,
+            StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
             2001,
             format!("This account does not exist or does not belong to you: {id}."),
         )

@@ -173,10 +173,12 @@ impl Sim {
         match account {
             None | Some("me") => Ok(&mut self.dir),
             Some(id) if id == self.creds.account_id => Ok(&mut self.dir),
-            Some(id) => self
-                .subs
-                .get_mut(id)
-                .ok_or_else(|| ApiError::not_a_sub_account(id)),
+            Some(id) => {
+                let status = self.switches.foreign_account_status;
+                self.subs
+                    .get_mut(id)
+                    .ok_or_else(|| ApiError::not_a_sub_account(id, status))
+            }
         }
     }
 

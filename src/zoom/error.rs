@@ -1612,6 +1612,30 @@ mod tests {
         assert_eq!(e.kind(), &ErrorKind::PermissionOrPlan);
         assert!(!e.is_not_found());
         assert!(e.to_string().contains("Sub Accounts"), "{e}");
+        // Zoom gives 2001 without its HTTP status. Under 404 on the endpoints where a bare
+        // 404 means "gone" (a role's members, one role, one user) it is still the account
+        // setting, never a missing object that refresh would drop from state.
+        for op in [
+            Operation::ListMembers,
+            Operation::GetRole,
+            Operation::GetUser,
+        ] {
+            for status in [400, 404] {
+                let e = from_answer(
+                    "read",
+                    &AnswerMeta {
+                        status,
+                        tracking_id: None,
+                        rate_limit_type: None,
+                    },
+                    br#"{"code":2001,"message":"This account does not exist or does not belong to you: nope."}"#,
+                    Endpoint::Master(op),
+                    AuthMode::ClientCredentials,
+                );
+                assert_eq!(e.kind(), &ErrorKind::PermissionOrPlan, "{op:?} {status}");
+                assert!(!e.is_not_found(), "{op:?} {status}");
+            }
+        }
     }
 
     #[test]

@@ -437,16 +437,24 @@ fn a_token_without_master_scopes_is_told_which(tf: &Terraform) {
     // The app's own account still works with the same token.
     assert_eq!(zoom.sub_account("sub1").role_of("s1u00001"), Some("2"));
 
-    // An account that is not a sub-account of the app's: Zoom's 2001, explained.
-    zoom.sim.update_switches(|s| s.scopes = None).unwrap();
+    // An account that is not a sub-account of the app's: Zoom's 2001, explained, whichever
+    // HTTP status it comes with (the reference gives none), never read as "not found".
     ws.config(&config("not-mine"));
-    let run = ws.plan().failed_cleanly("plan for another account");
-    let detail = run
-        .diagnostic("Zoom refused: permission or plan")
-        .unwrap_or_else(|| panic!("{run}"));
-    assert!(detail.contains("2001"), "{detail}");
-    assert!(detail.contains("sub_account_id"), "{detail}");
-    assert!(run.stderr().contains("account_id"), "{run}");
+    for status in [400, 404] {
+        zoom.sim
+            .update_switches(|s| {
+                s.scopes = None;
+                s.foreign_account_status = status;
+            })
+            .unwrap();
+        let run = ws.plan().failed_cleanly("plan for another account");
+        let detail = run
+            .diagnostic("Zoom refused: permission or plan")
+            .unwrap_or_else(|| panic!("HTTP {status}: {run}"));
+        assert!(detail.contains("2001"), "HTTP {status}: {detail}");
+        assert!(detail.contains("sub_account_id"), "HTTP {status}: {detail}");
+        assert!(run.stderr().contains("account_id"), "HTTP {status}: {run}");
+    }
 }
 
 /// Terraform 1.0 (no identities, no query) manages a sub-account by `account_id` and

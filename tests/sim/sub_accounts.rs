@@ -66,18 +66,31 @@ async fn each_sub_account_has_its_own_roles_and_users() {
 #[tokio::test]
 async fn an_account_that_is_not_a_sub_account_answers_2001() {
     let s = start(config()).await;
-    for path in ["/accounts/other/roles", "/accounts/other/users/me"] {
-        let a = s.get(path).await;
-        assert_eq!(
-            (a.status.as_u16(), a.code()),
-            (400, Some(2001)),
-            "{path}: {a:?}"
-        );
-        assert!(a.body["message"]
-            .as_str()
-            .unwrap()
-            .contains("does not belong to you: other"));
+    // HTTP 400 by default; --foreign-account-status 404 gives the other status the code may
+    // come with (Zoom's reference names the code only).
+    for status in [400, 404] {
+        s.handle
+            .update_switches(|sw| sw.foreign_account_status = status)
+            .unwrap();
+        for path in ["/accounts/other/roles", "/accounts/other/users/me"] {
+            let a = s.get(path).await;
+            assert_eq!(
+                (a.status.as_u16(), a.code()),
+                (status, Some(2001)),
+                "{path}: {a:?}"
+            );
+            assert!(a.body["message"]
+                .as_str()
+                .unwrap()
+                .contains("does not belong to you: other"));
+        }
     }
+    assert!(
+        s.handle
+            .update_switches(|sw| sw.foreign_account_status = 500)
+            .is_err(),
+        "only 400 and 404"
+    );
 }
 
 #[tokio::test]
